@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# One entry point for a fresh Debian 12 machine:
+#   installer/aisbf-dev.sh run    install what is missing, build, start the gateway
+#                                 (embedded default config: SQLite, memory cache, 127.0.0.1:17765)
+#   installer/aisbf-dev.sh test   install what is missing, build, run every test (ctest)
+#   installer/aisbf-dev.sh bench  install what is missing, build, run the benchmark
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir=${AISBF_BUILD_DIR:-"$here/build"}
+
+packages=(
+    build-essential cmake ninja-build pkg-config
+    qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
+    libqt6sql6-sqlite libhttp-parser-dev libssl-dev
+    curl
+)
+bench_packages=(nginx-light)
+
+need_sudo() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_packages() {
+    local missing=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "installing: ${missing[*]}"
+        need_sudo apt-get update -qq
+        need_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    fi
+}
+
+build() {
+    cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    cmake --build "$build_dir" --parallel "$(nproc)"
+}
+
+case "${1:-}" in
+run)
+    install_packages "${packages[@]}"
+    build
+    shift
+    exec "$build_dir/service/aisbf-gateway" "$@"
+    ;;
+test)
+    install_packages "${packages[@]}"
+    build
+    # QT_NO_GLIB: the gateway's own choice of event dispatcher, so tests run what ships.
+    QT_NO_GLIB=1 QT_QPA_PLATFORM=offscreen ctest --test-dir "$build_dir" --output-on-failure \
+        --timeout 300
+    ;;
+bench)
+    install_packages "${packages[@]}" "${bench_packages[@]}"
+    build
+    BUILD_DIR="$build_dir" "$here/tests/bench/run-bench.sh"
+    ;;
+*)
+    echo "usage: $0 run [gateway flags] | test | bench" >&2
+    exit 64
+    ;;
+esac

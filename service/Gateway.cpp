@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Gateway.h"
+
+#include "http/GatewayServer.h"
+#include "http/GuardedTcpServer.h"
+#include "upstream/UpstreamClient.h"
+
+#include <QCryptographicHash>
+#include <QLoggingCategory>
+#include <QProcessEnvironment>
+#include <QTimerEvent>
+
+Q_LOGGING_CATEGORY(lcGateway, "aisbf.http")
+
+namespace aisbf {
+
+namespace {
+
+QByteArray digest(const QByteArray &token)
+{
+    return QCryptographicHash::hash(token, QCryptographicHash::Sha256);
+}
+
+// Compares fixed-size digests without an early exit, so timing says nothing about the token.
+bool sameDigest(const QByteArray &a, const QByteArray &b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char difference = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        difference |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return difference == 0;
+}
+
+} // namespace
+
+Gateway::Gateway(config::ConfigSnapshot config, QObject *parent)
+    : QObject(parent), m_config(std::move(config))
+{
+    m_uptime.start();
+    m_routes = std::make_shared<const dispatch::RouteTable>(m_config);
+    const config::ServerConfig &server = m_config->server;
+    m_limits.maxBodyBytes = server.maxBodyBytes;
+    m_limits.requestTimeoutMs = server.clientHeaderTimeoutMs;
+    m_limits.keepAliveTimeoutMs = server.keepAliveTimeoutMs;
+    upstream::UpstreamClient::Settings settings;
+    settings.proxies =
+        upstream::ProxySettings::fromEnvironment(QProcessEnvironment::systemEnvironment());
+    settings.extraCaFile = server.upstreamCaFile;
+    m_client = std::make_unique<upstream::UpstreamClient>(settings);
+    for (const QString &token : server.authTokens)
+        m_tokenDigests.append(digest(token.toUtf8()));
+}
+
+Gateway::~Gateway() = default;
+
+bool Gateway::listen(const QHostAddress &address, quint16 port, QString *error)
+{
+    m_tcpServer = new http::GuardedTcpServer(m_limits);
+    if (!m_tcpServer->listen(address, port)) {
+        if (error)
+            *error = m_tcpServer->errorString();
+        delete m_tcpServer;
+        m_tcpServer = nullptr;
+        return false;
+    }
+    m_server = new http::GatewayServer(*this, this);
+    m_server->bind(m_tcpServer); // takes ownership
+    return true;
+}
+
+quint16 Gateway::port() const
+{
+    return m_tcpServer ? m_tcpServer->serverPort() : 0;
+}
+
+bool Gateway::authEnabled() const
+{
+    return m_config->server.authEnabled;
+}
+
+bool Gateway::authorize(const QByteArray &bearer) const
+{
+    if (!authEnabled())
+        return true;
+    if (bearer.isEmpty())
+        return false;
+    const QByteArray candidate = digest(bearer);
+    bool match = false;
+    for (const QByteArray &known : m_tokenDigests)
+        match |= sameDigest(candidate, known); // no early exit across tokens either
+    return match;
+}
+
+void Gateway::sessionStarted()
+{
+    ++m_activeSessions;
+}
+
+void Gateway::sessionFinished()
+{
+    --m_activeSessions;
+    if (m_draining)
+        checkDrained();
+}
+
+void Gateway::drain(int deadlineMs)
+{
+    if (m_draining)
+        return;
+    m_draining = true;
+    qCInfo(lcGateway) << "draining:" << m_activeSessions << "request(s) in flight, deadline"
+                      << deadlineMs << "ms";
+    if (m_tcpServer)
+        m_tcpServer->startDraining();
+    m_drainDeadline.start(deadlineMs, this);
+    checkDrained();
+}
+
+void Gateway::checkDrained()
+{
+    if (m_activeSessions > 0)
+        return;
+    m_drainDeadline.stop();
+    m_accessLog.flush();
+    Q_EMIT drained();
+}
+
+void Gateway::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_drainDeadline.timerId())
+        return QObject::timerEvent(event);
+    m_drainDeadline.stop();
+    qCWarning(lcGateway) << "drain deadline reached with" << m_activeSessions
+                         << "request(s) still in flight; stopping";
+    m_accessLog.flush();
+    Q_EMIT drained();
+}
+
+} // namespace aisbf

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "dispatch/CooldownBook.h"
+#include "dispatch/RouteTable.h"
+#include "http/AccessLog.h"
+#include "http/GatewaySocket.h"
+
+#include <config/Config.h>
+
+#include <QBasicTimer>
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QObject>
+
+#include <memory>
+
+namespace aisbf::upstream {
+class UpstreamClient;
+}
+
+namespace aisbf::http {
+class GatewayServer;
+class GuardedTcpServer;
+}
+
+namespace aisbf {
+
+/**
+ * One gateway worker: the HTTP server, the upstream client and the routing state on one event
+ * loop. main() makes one; tests make one per test on port 0.
+ */
+class Gateway : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Gateway(config::ConfigSnapshot config, QObject *parent = nullptr);
+    ~Gateway() override;
+
+    /** Binds and starts serving; false with @p error filled when the port cannot be bound. */
+    bool listen(const QHostAddress &address, quint16 port, QString *error);
+    quint16 port() const;
+
+    /**
+     * Stops accepting, lets in-flight requests finish until @p deadlineMs, then emits drained()
+     * (at once if nothing is in flight).
+     */
+    void drain(int deadlineMs);
+    bool isDraining() const { return m_draining; }
+    int activeSessions() const { return m_activeSessions; }
+
+    // Shared by the controllers.
+    std::shared_ptr<const dispatch::RouteTable> routes() const { return m_routes; }
+    upstream::UpstreamClient *upstreamClient() const { return m_client.get(); }
+    dispatch::CooldownBook *cooldowns() { return &m_cooldowns; }
+    http::AccessLog *accessLog() { return &m_accessLog; }
+    const http::ClientLimits &clientLimits() const { return m_limits; }
+    qint64 uptimeMs() const { return m_uptime.elapsed(); }
+    /** Whether @p bearer is one of auth.tokens (constant-time); true when auth is off. */
+    bool authorize(const QByteArray &bearer) const;
+    bool authEnabled() const;
+
+    void sessionStarted();
+    void sessionFinished();
+
+Q_SIGNALS:
+    void drained();
+
+protected:
+    void timerEvent(QTimerEvent *event) override;
+
+private:
+    void checkDrained();
+
+    config::ConfigSnapshot m_config;
+    std::shared_ptr<const dispatch::RouteTable> m_routes;
+    http::ClientLimits m_limits;
+    std::unique_ptr<upstream::UpstreamClient> m_client;
+    dispatch::CooldownBook m_cooldowns;
+    http::AccessLog m_accessLog;
+    http::GatewayServer *m_server = nullptr;
+    http::GuardedTcpServer *m_tcpServer = nullptr;
+    QList<QByteArray> m_tokenDigests;
+    QElapsedTimer m_uptime;
+    int m_activeSessions = 0;
+    bool m_draining = false;
+    QBasicTimer m_drainDeadline;
+};
+
+} // namespace aisbf

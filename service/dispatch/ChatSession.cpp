@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ChatSession.h"
+
+#include "http/GatewaySocket.h"
+#include "upstream/UpstreamCall.h"
+#include "upstream/UpstreamClient.h"
+
+#include <routing/WeightedChoice.h>
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+
+namespace aisbf::dispatch {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr qsizetype kMaxErrorBody = 64 * 1024;
+constexpr qsizetype kMaxBufferedBody = 64 * 1024 * 1024;
+
+// Statuses that say "this upstream cannot serve now", not "this request is wrong": another
+// entry may succeed. 401/403 mean the provider's own credentials are broken, which is the
+// operator's problem, not the caller's, so they fail over too.
+bool isFailoverStatus(int status)
+{
+    return status >= 500 || status == 429 || status == 408 || status == 401 || status == 403;
+}
+
+std::optional<std::chrono::milliseconds> retryAfter(const upstream::HeaderList &headers)
+{
+    const QByteArray value = upstream::headerValue(headers, "retry-after").trimmed();
+    if (value.isEmpty())
+        return std::nullopt;
+    bool ok = false;
+    const double seconds = value.toDouble(&ok);
+    if (ok && seconds >= 0)
+        return std::chrono::milliseconds(qint64(seconds * 1000));
+    const QDateTime when = QDateTime::fromString(QString::fromLatin1(value), Qt::RFC2822Date);
+    if (!when.isValid())
+        return std::nullopt;
+    return std::chrono::milliseconds(
+        std::max<qint64>(0, QDateTime::currentDateTimeUtc().msecsTo(when)));
+}
+
+QString upstreamErrorMessage(const QByteArray &body)
+{
+    const QJsonObject object = QJsonDocument::fromJson(body).object();
+    QJsonValue error = object.value(QLatin1String("error"));
+    QString message = error.isObject() ? error.toObject().value(QLatin1String("message")).toString()
+                                       : error.toString();
+    if (message.isEmpty())
+        message = object.value(QLatin1String("message")).toString();
+    return message.left(200);
+}
+
+} // namespace
+
+ChatSession::ChatSession(Services services, http::ClientResponse response, Resolution resolution,
+                         QJsonObject body, bool stream)
+    : m_services(services), m_response(std::move(response)),
+      m_resolution(std::move(resolution)), m_body(std::move(body)), m_stream(stream)
+{
+    m_response.record().route = m_resolution.route;
+    if (http::GatewaySocket *socket = m_response.socket()) {
+        connect(socket, &QAbstractSocket::disconnected, this, &ChatSession::onClientGone);
+        connect(socket, &QObject::destroyed, this, &ChatSession::onClientGone);
+    }
+}
+
+ChatSession::~ChatSession() = default;
+
+void ChatSession::start()
+{
+    const auto now = CooldownBook::Clock::now();
+    QList<double> weights;
+    QList<int> cooling;
+    for (qsizetype i = 0; i < m_resolution.candidates.size(); ++i) {
+        const Candidate &candidate = *m_resolution.candidates[i];
+        // A direct provider call is the caller's explicit choice: it is tried even while
+        // cooling down. Rotations route around cooling entries.
+        const auto left = m_resolution.isRotation
+                              ? m_services.cooldowns->remaining(candidate.key, now)
+                              : 0ms;
+        if (left > 0ms) {
+            cooling.append(int(i));
+            weights.append(0);
+            m_attempts.append({candidate.key, QStringLiteral("cooling down, %1 s left (%2)")
+                                                  .arg((left.count() + 999) / 1000)
+                                                  .arg(m_services.cooldowns->reason(candidate.key))});
+        } else {
+            weights.append(candidate.weight > 0 ? candidate.weight : 1);
+        }
+    }
+    for (int index : routing::weightedOrder(weights, *QRandomGenerator::global())) {
+        if (!cooling.contains(index))
+            m_order.append(index);
+    }
+    nextAttempt();
+}
+
+void ChatSession::nextAttempt()
+{
+    if (m_next >= m_order.size()) {
+        answerAllFailed();
+        return;
+    }
+    ++m_next;
+    const Candidate &candidate = current();
+    m_mode = Mode::Idle;
+    m_buffer.clear();
+    m_response.record().provider = candidate.provider->id;
+    m_response.record().model = candidate.model;
+
+    upstream::Request request;
+    request.origin = candidate.origin;
+    request.target = candidate.chatTarget;
+    request.timeouts = candidate.timeouts;
+    request.headers = {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
+                       {QByteArrayLiteral("Accept"), m_stream
+                                                         ? QByteArrayLiteral("text/event-stream")
+                                                         : QByteArrayLiteral("application/json")}};
+    if (!candidate.authorization.isEmpty())
+        request.headers.append({QByteArrayLiteral("Authorization"), candidate.authorization});
+    m_body.insert(QLatin1String("model"), candidate.model);
+    request.body = QJsonDocument(m_body).toJson(QJsonDocument::Compact);
+    // Assigned before begin(): a synchronous failure inside begin() must find m_call set.
+    m_call = std::make_unique<upstream::UpstreamCall>(m_services.client, request,
+                                                      static_cast<upstream::Listener *>(this));
+    m_call->begin();
+}
+
+void ChatSession::attemptFailed(const QString &error, std::chrono::milliseconds cooldown)
+{
+    const Candidate &candidate = current();
+    m_attempts.append({candidate.key, error});
+    m_services.cooldowns->coolDown(candidate.key, cooldown, error);
+    dropCall();
+    nextAttempt();
+}
+
+void ChatSession::answerAllFailed()
+{
+    QJsonArray attempts;
+    QStringList summary;
+    for (const Attempt &attempt : std::as_const(m_attempts)) {
+        attempts.append(QJsonObject{{QStringLiteral("route"), attempt.key},
+                                    {QStringLiteral("error"), attempt.error}});
+        summary.append(attempt.key + QStringLiteral(": ") + attempt.error);
+    }
+    const QString what = m_resolution.isRotation
+                             ? QStringLiteral("every entry of ") + m_resolution.route
+                             : m_resolution.route;
+    protocol::OpenAiError error{503, what + QStringLiteral(" failed: ") + summary.join(u"; "),
+                                {}, QByteArrayLiteral("upstream_unavailable"), {}};
+    QJsonObject document = QJsonDocument::fromJson(error.toJson()).object();
+    QJsonObject inner = document.value(QLatin1String("error")).toObject();
+    inner.insert(QStringLiteral("attempts"), attempts);
+    document.insert(QStringLiteral("error"), inner);
+
+    // Tell the caller when the first cooling entry comes back.
+    const auto now = CooldownBook::Clock::now();
+    std::chrono::milliseconds soonest = 0ms;
+    for (const auto &candidate : std::as_const(m_resolution.candidates)) {
+        const auto left = m_services.cooldowns->remaining(candidate->key, now);
+        if (left > 0ms && (soonest == 0ms || left < soonest))
+            soonest = left;
+    }
+    if (soonest > 0ms)
+        m_response.addHeader("Retry-After", QByteArray::number((soonest.count() + 999) / 1000));
+    m_response.record().failovers = int(m_attempts.size());
+    m_response.sendJson(503, QJsonDocument(document).toJson(QJsonDocument::Compact));
+    done();
+}
+
+void ChatSession::commitHeaders()
+{
+    const Candidate &candidate = current();
+    m_response.addHeader("X-AISBF-Provider", candidate.provider->id.toUtf8());
+    m_response.addHeader("X-AISBF-Model", candidate.model.toUtf8());
+    m_response.record().failovers = int(m_attempts.size());
+    if (!m_attempts.isEmpty()) {
+        QStringList failed;
+        for (const Attempt &attempt : std::as_const(m_attempts))
+            failed.append(attempt.key);
+        m_response.addHeader("X-AISBF-Failover", failed.join(u", ").toUtf8());
+    }
+}
+
+void ChatSession::upstreamHead(int status, const upstream::HeaderList &headers)
+{
+    m_status = status;
+    m_headers = headers;
+    const QByteArray contentType = upstream::headerValue(headers, "content-type");
+    if (isFailoverStatus(status)) {
+        m_mode = Mode::ErrorBody;
+    } else if (status < 200 || status >= 300) {
+        m_mode = Mode::PassThrough; // the request itself is wrong: every entry would say so
+    } else if (m_stream && contentType.startsWith("text/event-stream")) {
+        m_mode = Mode::Streaming;
+    } else {
+        m_mode = Mode::Buffered;
+    }
+}
+
+void ChatSession::upstreamData(const QByteArray &bytes)
+{
+    switch (m_mode) {
+    case Mode::Streaming:
+        forwardStreamBytes(bytes);
+        return;
+    case Mode::ErrorBody:
+    case Mode::PassThrough:
+        if (m_buffer.size() < kMaxErrorBody)
+            m_buffer.append(bytes.left(kMaxErrorBody - m_buffer.size()));
+        return;
+    case Mode::Buffered:
+        if (m_buffer.size() + bytes.size() > kMaxBufferedBody) {
+            attemptFailed(QStringLiteral("response larger than 64 MiB"), 0ms);
+            return;
+        }
+        m_buffer.append(bytes);
+        return;
+    case Mode::Idle:
+        return;
+    }
+}
+
+void ChatSession::forwardStreamBytes(const QByteArray &bytes)
+{
+    const QList<protocol::SseParser::Event> events = m_sse.feed(bytes);
+    QByteArray good;
+    for (const protocol::SseParser::Event &event : events) {
+        if (!protocol::looksLikeJsonObject(event.data)) {
+            if (!good.isEmpty() || m_response.isStreaming()) {
+                if (!m_response.isStreaming()) {
+                    commitHeaders();
+                    m_response.beginStream(200, "text/event-stream");
+                }
+                m_response.streamChunk(good);
+                endStreamWithError(QStringLiteral("upstream sent a malformed stream event"));
+            } else {
+                attemptFailed(QStringLiteral("malformed stream event"),
+                              std::chrono::seconds(current().cooldownSec));
+            }
+            return;
+        }
+        if (event.data == "[DONE]")
+            m_sawDone = true;
+        good += "data: " + event.data + "\n\n";
+    }
+    if (events.isEmpty())
+        return; // nothing complete yet: keep the client uncommitted so failover stays possible
+    if (!m_response.isStreaming()) {
+        commitHeaders();
+        m_response.beginStream(200, "text/event-stream");
+    }
+    m_response.streamChunk(good);
+}
+
+void ChatSession::endStreamWithError(const QString &message)
+{
+    const Candidate &candidate = current();
+    m_services.cooldowns->coolDown(candidate.key, std::chrono::seconds(candidate.cooldownSec),
+                                   message);
+    protocol::OpenAiError error{502, message + QStringLiteral(" (") + candidate.key +
+                                         QStringLiteral("); the response is incomplete."),
+                                {}, QByteArrayLiteral("upstream_stream_error"), {}};
+    m_response.streamChunk(error.toSseEvent());
+    m_response.record().status = 502;
+    m_response.endStream();
+    done();
+}
+
+void ChatSession::upstreamFinished()
+{
+    const Candidate &candidate = current();
+    switch (m_mode) {
+    case Mode::ErrorBody: {
+        const QByteArray body = scrub(m_buffer);
+        QString error = QStringLiteral("HTTP ") + QString::number(m_status);
+        const QString message = QString::fromUtf8(scrub(upstreamErrorMessage(body).toUtf8()));
+        if (!message.isEmpty())
+            error += QStringLiteral(": ") + message;
+        std::chrono::milliseconds cooldown = std::chrono::seconds(candidate.cooldownSec);
+        if (m_status == 429) {
+            if (const auto after = retryAfter(m_headers))
+                cooldown = *after; // the upstream said when to come back
+        }
+        if (!m_resolution.isRotation) {
+            // A direct provider call answers with what the provider said.
+            m_attempts.append({candidate.key, error});
+            m_services.cooldowns->coolDown(candidate.key, cooldown, error);
+            commitHeaders();
+            if (const QByteArray after = upstream::headerValue(m_headers, "retry-after");
+                !after.isEmpty())
+                m_response.addHeader("Retry-After", after);
+            m_response.send(m_status, "application/json", body);
+            done();
+            return;
+        }
+        attemptFailed(error, cooldown);
+        return;
+    }
+    case Mode::PassThrough:
+        commitHeaders();
+        m_response.send(m_status, "application/json", scrub(m_buffer));
+        done();
+        return;
+    case Mode::Buffered: {
+        QJsonParseError parseError{};
+        QJsonDocument::fromJson(m_buffer, &parseError);
+        if (parseError.error != QJsonParseError::NoError) {
+            attemptFailed(QStringLiteral("invalid JSON from upstream"),
+                          std::chrono::seconds(candidate.cooldownSec));
+            return;
+        }
+        commitHeaders();
+        QByteArray contentType = upstream::headerValue(m_headers, "content-type");
+        m_response.send(m_status, contentType.isEmpty() ? "application/json" : contentType,
+                        m_buffer);
+        done();
+        return;
+    }
+    case Mode::Streaming:
+        if (!m_response.isStreaming()) {
+            attemptFailed(QStringLiteral("empty stream"), std::chrono::seconds(candidate.cooldownSec));
+            return;
+        }
+        if (!m_sawDone) {
+            endStreamWithError(QStringLiteral("upstream stream ended without [DONE]"));
+            return;
+        }
+        m_response.endStream();
+        done();
+        return;
+    case Mode::Idle:
+        attemptFailed(QStringLiteral("no response"), std::chrono::seconds(candidate.cooldownSec));
+        return;
+    }
+}
+
+void ChatSession::upstreamFailed(const upstream::Failure &failure)
+{
+    if (m_response.isStreaming()) {
+        endStreamWithError(QStringLiteral("upstream failed mid-stream: ") + failure.describe());
+        return;
+    }
+    const Candidate &candidate = current();
+    if (!m_resolution.isRotation && m_next >= m_order.size()) {
+        m_attempts.append({candidate.key, failure.describe()});
+        m_services.cooldowns->coolDown(candidate.key, std::chrono::seconds(candidate.cooldownSec),
+                                       failure.describe());
+        const bool timeout = failure.kind == upstream::Failure::Kind::ConnectTimeout ||
+                             failure.kind == upstream::Failure::Kind::FirstByteTimeout ||
+                             failure.kind == upstream::Failure::Kind::IdleTimeout;
+        protocol::OpenAiError error{timeout ? 504 : 502,
+                                    QStringLiteral("provider ") + candidate.key +
+                                        QStringLiteral(" failed: ") + failure.describe(),
+                                    {}, QByteArrayLiteral("upstream_error"), {}};
+        m_response.record().failovers = 0;
+        m_response.sendError(error);
+        done();
+        return;
+    }
+    attemptFailed(failure.describe(), std::chrono::seconds(candidate.cooldownSec));
+}
+
+void ChatSession::onClientGone()
+{
+    if (m_done)
+        return;
+    dropCall(); // closes the upstream connection now
+    m_response.abandon(499);
+    done();
+}
+
+void ChatSession::dropCall()
+{
+    // The call may be the one reporting right now: cancel it, free it once this event returns.
+    if (!m_call)
+        return;
+    m_call->cancel();
+    m_call.release()->deleteLater();
+}
+
+QByteArray ChatSession::scrub(QByteArray bytes) const
+{
+    // Upstreams sometimes echo the credential they were given; it must not reach the caller.
+    for (const auto &candidate : m_resolution.candidates) {
+        const QString &key = candidate->provider->apiKey;
+        if (key.size() >= 8)
+            bytes.replace(key.toUtf8(), QByteArrayLiteral("***"));
+    }
+    return bytes;
+}
+
+void ChatSession::done()
+{
+    if (m_done)
+        return;
+    m_done = true;
+    dropCall();
+    Q_EMIT finished();
+    deleteLater();
+}
+
+} // namespace aisbf::dispatch

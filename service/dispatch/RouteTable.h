@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <config/Config.h>
+#include <protocol/OpenAiError.h>
+
+#include "upstream/UpstreamTypes.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+
+#include <memory>
+#include <optional>
+
+namespace aisbf::dispatch {
+
+/** One provider/model an attempt can go to, with every setting resolved at config load. */
+struct Candidate
+{
+    const config::ProviderConfig *provider = nullptr;
+    QString model;    ///< the upstream's model name
+    QString key;      ///< "provider/model": cooldown and log key
+    double weight = 1;
+    int cooldownSec = 30;                 ///< entry > model > provider > rotation > 30 s
+    std::optional<qint64> contextSize;    ///< model > provider default
+    std::optional<qint64> maxRequestTokens; ///< model > provider > rotation default
+    upstream::Origin origin;
+    QByteArray chatTarget;   ///< path of chat/completions on the upstream
+    QByteArray authorization; ///< "Bearer <key>" or empty; a secret
+    upstream::Timeouts timeouts;
+};
+
+/** What a request's path and "model" resolve to. */
+struct Resolution
+{
+    QString route;           ///< canonical route name for logs and headers
+    bool isRotation = false; ///< failover and cooldown skipping apply
+    QList<std::shared_ptr<const Candidate>> candidates;
+    std::optional<protocol::OpenAiError> error;
+    config::ConfigSnapshot config; ///< keeps the providers the candidates point to alive
+};
+
+/** Which endpoint the request came in on narrows how "model" is read. */
+enum class Scope { Any, Provider, Rotations, Autoselect };
+
+/**
+ * The immutable routing view of one config snapshot: resolved candidates per provider model and
+ * rotation, and the prebuilt /models document. Built once per config load; requests only read.
+ */
+class RouteTable
+{
+public:
+    explicit RouteTable(config::ConfigSnapshot config);
+
+    Resolution resolve(Scope scope, const QString &scopeId, const QString &model) const;
+    const QByteArray &modelsJson() const { return m_modelsJson; }
+    /** /api/{provider}/models, or an empty array when the provider is unknown. */
+    QByteArray providerModelsJson(const QString &providerId) const;
+    const config::ConfigSet &config() const { return *m_config; }
+
+private:
+    std::shared_ptr<const Candidate> providerCandidate(const config::ProviderConfig &provider,
+                                                       const QString &model) const;
+    Resolution resolveUnpinned(Scope scope, const QString &scopeId, const QString &model) const;
+    Resolution resolveProvider(const QString &providerId, const QString &model) const;
+    Resolution resolveRotation(const QString &rotationId) const;
+    Resolution notFound(const QString &model, const QString &what) const;
+
+    config::ConfigSnapshot m_config;
+    // Candidates of listed provider models, keyed "provider/model". A provider that lists no
+    // models accepts any name; those candidates are made per request (the table stays
+    // read-only, so worker threads can share it).
+    QHash<QString, std::shared_ptr<const Candidate>> m_providerModels;
+    QHash<QString, QList<std::shared_ptr<const Candidate>>> m_rotations;
+    QHash<QString, QString> m_rotationAliases; ///< model_name -> rotation id
+    QByteArray m_modelsJson;
+    QStringList m_routeNames;
+};
+
+} // namespace aisbf::dispatch

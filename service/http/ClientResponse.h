@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "GatewaySocket.h"
+#include "HttpResponse.h"
+
+#include <QPointer>
+#include <QString>
+
+#include <chrono>
+
+namespace aisbf::protocol {
+struct OpenAiError;
+}
+
+namespace aisbf::http {
+
+class AccessLog;
+
+/** What the access log records of one request. Never a key, a token or a prompt. */
+struct AccessRecord
+{
+    QByteArray method;
+    QByteArray path;
+    QByteArray requestId;
+    QString route;    ///< e.g. "rotation/coding", "provider/model"
+    QString provider; ///< the provider that served (or last tried)
+    QString model;
+    int status = 0;
+    int failovers = 0;
+    std::chrono::steady_clock::time_point start;
+    std::chrono::steady_clock::time_point firstByte{};
+};
+
+/**
+ * The answer to one client request. Holds the client socket weakly: QtHttpServer 6.4 deletes
+ * the socket when the client goes away, and every write checks it first. Writes the complete
+ * response in one go, or a chunked stream; either way it finishes exactly once, writing the
+ * access log line then.
+ */
+class ClientResponse
+{
+public:
+    ClientResponse(GatewaySocket *socket, AccessLog *log, AccessRecord record, bool closeAfter);
+    ClientResponse(ClientResponse &&other) noexcept;
+    ClientResponse &operator=(ClientResponse &&) = delete;
+    ~ClientResponse();
+
+    AccessRecord &record() { return m_record; }
+    GatewaySocket *socket() const { return m_socket.data(); }
+    bool clientGone() const { return m_socket.isNull(); }
+    bool isFinished() const { return m_finished; }
+    bool isStreaming() const { return m_streaming; }
+
+    /** Headers added to whatever is sent (X-Request-Id is always added). */
+    void addHeader(const QByteArray &name, const QByteArray &value);
+
+    void send(int status, const QByteArray &contentType, const QByteArray &body);
+    void sendJson(int status, const QByteArray &json) { send(status, "application/json", json); }
+    void sendError(const protocol::OpenAiError &error);
+
+    void beginStream(int status, const QByteArray &contentType);
+    void streamChunk(const QByteArray &data);
+    void endStream();
+    /** The client is gone or the request was abandoned: log it and release the connection. */
+    void abandon(int status);
+
+private:
+    void write(const QByteArray &bytes);
+    void markFirstByte();
+    void finish();
+
+    QPointer<GatewaySocket> m_socket;
+    AccessLog *m_log;
+    AccessRecord m_record;
+    ResponseHeaders m_headers;
+    bool m_closeAfter;
+    bool m_streaming = false;
+    bool m_finished = false;
+};
+
+} // namespace aisbf::http

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "GatewayServer.h"
+
+#include "ChatController.h"
+#include "GatewaySocket.h"
+#include "InfoController.h"
+
+#include "../Gateway.h"
+
+#include <protocol/OpenAiError.h>
+
+#include <QRandomGenerator>
+
+namespace aisbf::http {
+
+namespace {
+
+using Method = QHttpServerRequest::Method;
+
+QByteArray methodName(Method method)
+{
+    switch (method) {
+    case Method::Get: return QByteArrayLiteral("GET");
+    case Method::Post: return QByteArrayLiteral("POST");
+    case Method::Put: return QByteArrayLiteral("PUT");
+    case Method::Delete: return QByteArrayLiteral("DELETE");
+    case Method::Patch: return QByteArrayLiteral("PATCH");
+    case Method::Head: return QByteArrayLiteral("HEAD");
+    case Method::Options: return QByteArrayLiteral("OPTIONS");
+    default: return QByteArrayLiteral("OTHER");
+    }
+}
+
+// A client's X-Request-Id is kept when it is a sane token, so traces join up across hops.
+QByteArray requestIdFor(const QHttpServerRequest &request)
+{
+    const QByteArray given = request.value(QByteArrayLiteral("x-request-id"));
+    if (!given.isEmpty() && given.size() <= 128) {
+        const bool sane = std::all_of(given.cbegin(), given.cend(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+        });
+        if (sane)
+            return given;
+    }
+    return QByteArray::number(QRandomGenerator::global()->generate64(), 16).rightJustified(16, '0');
+}
+
+QByteArray bearerToken(const QHttpServerRequest &request)
+{
+    const QByteArray header = request.value(QByteArrayLiteral("authorization")).trimmed();
+    if (header.size() > 7 && header.first(7).compare("bearer ", Qt::CaseInsensitive) == 0)
+        return header.sliced(7).trimmed();
+    return {};
+}
+
+protocol::OpenAiError error(int status, const QString &message, const QByteArray &code)
+{
+    return {status, message, {}, code, {}};
+}
+
+} // namespace
+
+GatewayServer::GatewayServer(Gateway &gateway, QObject *parent)
+    : QAbstractHttpServer(parent), m_gateway(gateway),
+      m_chat(std::make_unique<ChatController>(gateway)),
+      m_info(std::make_unique<InfoController>(gateway))
+{
+    using dispatch::Scope;
+    auto chat = [this](Scope scope) {
+        return [this, scope](const QHttpServerRequest &request, const QStringList &params,
+                             ClientResponse &&response) {
+            m_chat->complete(request, scope, params.value(0), std::move(response));
+        };
+    };
+    auto models = [this](const QHttpServerRequest &, const QStringList &, ClientResponse &&r) {
+        m_info->models(std::move(r));
+    };
+    // JSON keys of each action are documented on the controller methods.
+    addRoute(Method::Get, QStringLiteral("/health"),
+             [this](const QHttpServerRequest &, const QStringList &, ClientResponse &&r) {
+                 m_info->health(std::move(r));
+             },
+             true);
+    addRoute(Method::Get, QStringLiteral("/api/v1/models"), models);
+    addRoute(Method::Get, QStringLiteral("/api/models"), models);
+    addRoute(Method::Get, QStringLiteral("/v1/models"), models);
+    addRoute(Method::Post, QStringLiteral("/api/v1/chat/completions"), chat(Scope::Any));
+    addRoute(Method::Post, QStringLiteral("/v1/chat/completions"), chat(Scope::Any));
+    addRoute(Method::Post, QStringLiteral("/api/rotations/chat/completions"),
+             chat(Scope::Rotations));
+    addRoute(Method::Post, QStringLiteral("/api/autoselect/chat/completions"),
+             chat(Scope::Autoselect));
+    addRoute(Method::Post, QStringLiteral("/api/{}/chat/completions"), chat(Scope::Provider));
+    addRoute(Method::Get, QStringLiteral("/api/{}/models"),
+             [this](const QHttpServerRequest &, const QStringList &params, ClientResponse &&r) {
+                 m_info->providerModels(params.value(0), std::move(r));
+             });
+}
+
+GatewayServer::~GatewayServer() = default;
+
+void GatewayServer::addRoute(Method method, const QString &pattern, Handler handler,
+                             bool isPublic)
+{
+    m_routes.append({method, pattern.split(u'/', Qt::SkipEmptyParts), isPublic,
+                     std::move(handler)});
+}
+
+bool GatewayServer::match(const Route &route, const QList<QStringView> &segments,
+                          QStringList *params)
+{
+    if (route.segments.size() != segments.size())
+        return false;
+    params->clear();
+    for (qsizetype i = 0; i < segments.size(); ++i) {
+        if (route.segments[i] == QLatin1String("{}"))
+            params->append(segments[i].toString());
+        else if (route.segments[i] != segments[i])
+            return false;
+    }
+    return true;
+}
+
+bool GatewayServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    auto *client = qobject_cast<GatewaySocket *>(socket);
+    if (!client || client->isRejected())
+        return true; // already answered by the connection guard
+    client->requestArrived();
+
+    const QString path = request.url().path();
+    AccessRecord record;
+    record.start = std::chrono::steady_clock::now();
+    record.method = methodName(request.method());
+    record.path = request.url().path(QUrl::FullyEncoded).toUtf8();
+    record.requestId = requestIdFor(request);
+    const bool closeAfter =
+        m_gateway.isDraining() ||
+        request.value(QByteArrayLiteral("connection")).compare("close", Qt::CaseInsensitive) == 0;
+    ClientResponse response(client, m_gateway.accessLog(), std::move(record), closeAfter);
+
+    const QList<QStringView> segments = QStringView(path).split(u'/', Qt::SkipEmptyParts);
+    QStringList params;
+    bool pathKnown = false;
+    QByteArrayList allowed;
+    for (const Route &route : std::as_const(m_routes)) {
+        if (!match(route, segments, &params))
+            continue;
+        pathKnown = true;
+        if (route.method != request.method()) {
+            if (!allowed.contains(methodName(route.method)))
+                allowed.append(methodName(route.method));
+            continue;
+        }
+        if (!route.public_ && !m_gateway.authorize(bearerToken(request))) {
+            response.addHeader("WWW-Authenticate", "Bearer");
+            response.sendError(error(401,
+                                     QStringLiteral("missing or invalid API token: send "
+                                                    "'Authorization: Bearer <token>'"),
+                                     "invalid_api_key"));
+            return true;
+        }
+        route.handler(request, params, std::move(response));
+        return true;
+    }
+    if (pathKnown) {
+        response.addHeader("Allow", allowed.join(", "));
+        response.sendError(error(405,
+                                 QStringLiteral("method ") + QString::fromLatin1(methodName(request.method())) +
+                                     QStringLiteral(" is not allowed on ") + path +
+                                     QStringLiteral("; use ") + QString::fromLatin1(allowed.join(", ")),
+                                 "method_not_allowed"));
+        return true;
+    }
+    response.sendError(error(404,
+                             QStringLiteral("no such endpoint: ") +
+                                 QString::fromLatin1(methodName(request.method())) + u' ' + path +
+                                 QStringLiteral(". Chat goes to POST /api/v1/chat/completions; "
+                                                "models are listed at GET /api/v1/models."),
+                             "unknown_endpoint"));
+    return true;
+}
+
+void GatewayServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    // handleRequest answers every request; this exists because the base class requires it.
+    Q_UNUSED(request);
+    Q_UNUSED(socket);
+}
+
+} // namespace aisbf::http

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "ClientResponse.h"
+
+#include <QAbstractHttpServer>
+#include <QHttpServerRequest>
+
+#include <functional>
+
+namespace aisbf {
+class Gateway;
+}
+
+namespace aisbf::http {
+
+class ChatController;
+class InfoController;
+
+/**
+ * The gateway's HTTP front: QtHttpServer parses, this class authenticates, finds the route in
+ * one declarative table and hands a ClientResponse to the controller. Unknown paths and wrong
+ * methods get OpenAI-shaped errors.
+ */
+class GatewayServer : public QAbstractHttpServer
+{
+    Q_OBJECT
+
+public:
+    GatewayServer(Gateway &gateway, QObject *parent = nullptr);
+    ~GatewayServer() override;
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+
+private:
+    using Handler = std::function<void(const QHttpServerRequest &, const QStringList &params,
+                                       ClientResponse &&)>;
+    struct Route
+    {
+        QHttpServerRequest::Method method;
+        QList<QString> segments; ///< "{}" captures one path segment
+        bool public_ = false;    ///< served without a token
+        Handler handler;
+    };
+
+    void addRoute(QHttpServerRequest::Method method, const QString &pattern, Handler handler,
+                  bool isPublic = false);
+    static bool match(const Route &route, const QList<QStringView> &segments, QStringList *params);
+
+    Gateway &m_gateway;
+    std::unique_ptr<ChatController> m_chat;
+    std::unique_ptr<InfoController> m_info;
+    QList<Route> m_routes;
+};
+
+} // namespace aisbf::http

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "GuardedTcpServer.h"
+
+#include <QTimerEvent>
+
+namespace aisbf::http {
+
+GuardedTcpServer::GuardedTcpServer(const ClientLimits &limits, QObject *parent)
+    : QTcpServer(parent), m_limits(limits)
+{
+    m_sweep.start(1000, Qt::CoarseTimer, this);
+}
+
+void GuardedTcpServer::incomingConnection(qintptr descriptor)
+{
+    auto *socket = new GatewaySocket(m_limits, this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        delete socket;
+        return;
+    }
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_sockets.insert(socket);
+    connect(socket, &QObject::destroyed, this,
+            [this, socket] { m_sockets.remove(socket); });
+    addPendingConnection(socket);
+}
+
+void GuardedTcpServer::startDraining()
+{
+    m_draining = true;
+    close();
+    sweepAll();
+}
+
+void GuardedTcpServer::sweepAll()
+{
+    const auto now = GatewaySocket::Clock::now();
+    const QList<GatewaySocket *> sockets = m_sockets.values();
+    for (GatewaySocket *socket : sockets)
+        socket->sweep(now, m_draining);
+}
+
+void GuardedTcpServer::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_sweep.timerId())
+        return QTcpServer::timerEvent(event);
+    sweepAll();
+}
+
+} // namespace aisbf::http

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// aisbf-gateway: parses arguments, loads the config, starts one Gateway, drains on SIGTERM.
+#include "Gateway.h"
+#include "SignalWatcher.h"
+
+#include <config/ConfigLoader.h>
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+#include <cstdio>
+
+namespace {
+
+constexpr int kExitConfigInvalid = 2;
+constexpr int kExitCannotListen = 3;
+
+void printDiagnostics(const aisbf::config::Diagnostics &diagnostics)
+{
+    for (const auto &diagnostic : diagnostics)
+        std::fprintf(stderr, "%s\n", qUtf8Printable(diagnostic.toString()));
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    // Qt's own UNIX event dispatcher is measurably faster than glib's for a network daemon.
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("aisbf-gateway"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(AISBF_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("AISBF gateway: one OpenAI-compatible endpoint for every LLM provider."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption configDir(
+        QStringLiteral("config-dir"),
+        QStringLiteral("Config directory (default $AISBF_CONFIG_DIR, else ~/.aisbf)."),
+        QStringLiteral("dir"));
+    const QCommandLineOption host(QStringLiteral("host"),
+                                  QStringLiteral("Address to listen on (overrides server.host)."),
+                                  QStringLiteral("address"));
+    const QCommandLineOption port(QStringLiteral("port"),
+                                  QStringLiteral("Port to listen on (overrides server.port)."),
+                                  QStringLiteral("port"));
+    const QCommandLineOption checkConfig(
+        QStringLiteral("check-config"),
+        QStringLiteral("Validate the config, print every problem and exit (0 valid, 2 invalid)."));
+    parser.addOptions({configDir, host, port, checkConfig});
+    parser.process(app);
+
+    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    const QString dir = aisbf::config::resolveConfigDir(parser.value(configDir), env);
+    const aisbf::config::LoadResult loaded = aisbf::config::loadConfigDir(dir, env);
+    printDiagnostics(loaded.diagnostics);
+    if (!loaded.ok()) {
+        std::fprintf(stderr, "aisbf-gateway: the config in %s is invalid; fix the problems above.\n",
+                     qUtf8Printable(dir));
+        return kExitConfigInvalid;
+    }
+    if (parser.isSet(checkConfig)) {
+        std::printf("config in %s is valid\n", qUtf8Printable(dir));
+        return 0;
+    }
+
+    const aisbf::config::ServerConfig &server = loaded.config->server;
+    const QString listenHost = parser.isSet(host) ? parser.value(host) : server.host;
+    bool portOk = true;
+    const uint listenPort = parser.isSet(port) ? parser.value(port).toUInt(&portOk) : server.port;
+    if (!portOk || listenPort > 65535) {
+        std::fprintf(stderr, "aisbf-gateway: --port must be a number from 0 to 65535\n");
+        return kExitConfigInvalid;
+    }
+    const QHostAddress address(listenHost == QLatin1String("localhost") ? QStringLiteral("127.0.0.1")
+                                                                        : listenHost);
+    if (address.isNull()) {
+        std::fprintf(stderr, "aisbf-gateway: '%s' is not an IP address to listen on\n",
+                     qUtf8Printable(listenHost));
+        return kExitConfigInvalid;
+    }
+
+    aisbf::Gateway gateway(loaded.config);
+    QString error;
+    if (!gateway.listen(address, quint16(listenPort), &error)) {
+        std::fprintf(stderr, "aisbf-gateway: cannot listen on %s:%u: %s\n",
+                     qUtf8Printable(listenHost), listenPort, qUtf8Printable(error));
+        return kExitCannotListen;
+    }
+    std::fprintf(stderr, "aisbf-gateway %s listening on http://%s:%u (config %s)\n", AISBF_VERSION,
+                 qUtf8Printable(address.toString()), gateway.port(), qUtf8Printable(dir));
+
+    aisbf::SignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &aisbf::SignalWatcher::terminationRequested, &gateway,
+                     [&gateway, &server] { gateway.drain(server.drainTimeoutMs); });
+    QObject::connect(&gateway, &aisbf::Gateway::drained, &app, [] { QCoreApplication::exit(0); });
+    return app.exec();
+}

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "UpstreamConnection.h"
+
+#include <QNetworkProxy>
+#include <QSslConfiguration>
+#include <QSslSocket>
+#include <QTcpSocket>
+
+namespace aisbf::upstream {
+
+namespace {
+
+UpstreamConnection *self(http_parser *parser)
+{
+    return static_cast<UpstreamConnection *>(parser->data);
+}
+
+} // namespace
+
+UpstreamConnection::UpstreamConnection(const Origin &origin, QObject *parent)
+    : QObject(parent), m_origin(origin)
+{
+    resetParser();
+}
+
+UpstreamConnection::~UpstreamConnection()
+{
+    m_user = nullptr;
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->abort();
+    }
+}
+
+bool UpstreamConnection::isOpen() const
+{
+    return m_socket && m_socket->state() == QAbstractSocket::ConnectedState && !m_closing;
+}
+
+void UpstreamConnection::open(const QNetworkProxy &proxy, const QSslConfiguration *tls)
+{
+    QSslSocket *sslSocket = nullptr;
+    if (m_origin.isTls()) {
+        sslSocket = new QSslSocket(this);
+        if (tls)
+            sslSocket->setSslConfiguration(*tls);
+        m_socket = sslSocket;
+    } else {
+        m_socket = new QTcpSocket(this);
+    }
+    m_socket->setProxy(proxy);
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+
+    connect(m_socket, &QAbstractSocket::readyRead, this, &UpstreamConnection::onReadyRead);
+    connect(m_socket, &QAbstractSocket::disconnected, this, [this] {
+        onClosed(Failure::Kind::ResetBeforeHead, QStringLiteral("closed by upstream"));
+    });
+    connect(m_socket, &QAbstractSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
+        const bool connecting = m_socket->state() != QAbstractSocket::ConnectedState && !m_anyByte;
+        onClosed(connecting ? Failure::Kind::Connect : Failure::Kind::ResetBeforeHead,
+                 m_socket->errorString());
+    });
+    if (sslSocket) {
+        connect(sslSocket, &QSslSocket::encrypted, this, [this] {
+            if (m_user)
+                m_user->connectionReady();
+        });
+        sslSocket->connectToHostEncrypted(m_origin.host, m_origin.port);
+    } else {
+        connect(m_socket, &QAbstractSocket::connected, this, [this] {
+            if (m_user)
+                m_user->connectionReady();
+        });
+        m_socket->connectToHost(m_origin.host, m_origin.port);
+    }
+}
+
+void UpstreamConnection::send(const QByteArray &requestBytes)
+{
+    resetParser();
+    m_socket->write(requestBytes);
+}
+
+void UpstreamConnection::abort()
+{
+    m_closing = true;
+    m_user = nullptr;
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->abort();
+    }
+}
+
+void UpstreamConnection::resetParser()
+{
+    http_parser_init(&m_parser, HTTP_RESPONSE);
+    m_parser.data = this;
+    m_headers.clear();
+    m_lastWasValue = false;
+    m_anyByte = false;
+    m_headSeen = false;
+    m_messageDone = false;
+}
+
+void UpstreamConnection::onReadyRead()
+{
+    const QByteArray data = m_socket->readAll();
+    if (data.isEmpty())
+        return;
+    if (!m_user) {
+        // Bytes on an idle keep-alive connection: the upstream broke protocol; drop it.
+        m_closing = true;
+        m_socket->abort();
+        return;
+    }
+    m_anyByte = true;
+    static const http_parser_settings settings = [] {
+        http_parser_settings s{};
+        s.on_status = &UpstreamConnection::onStatus;
+        s.on_header_field = &UpstreamConnection::onHeaderField;
+        s.on_header_value = &UpstreamConnection::onHeaderValue;
+        s.on_headers_complete = &UpstreamConnection::onHeadersComplete;
+        s.on_body = &UpstreamConnection::onBody;
+        s.on_message_complete = &UpstreamConnection::onMessageComplete;
+        return s;
+    }();
+    QPointer<UpstreamConnection> guard(this);
+    http_parser_execute(&m_parser, &settings, data.constData(), size_t(data.size()));
+    if (!guard || !m_user)
+        return;
+    if (m_parser.http_errno != HPE_OK && m_parser.http_errno != HPE_PAUSED) {
+        ConnectionUser *user = m_user;
+        m_user = nullptr;
+        m_closing = true;
+        m_socket->abort();
+        user->connectionLost(Failure::Kind::Protocol,
+                             QString::fromLatin1(http_errno_description(
+                                 static_cast<http_errno>(m_parser.http_errno))),
+                             false);
+        return;
+    }
+}
+
+void UpstreamConnection::onClosed(Failure::Kind kind, const QString &detail)
+{
+    if (m_closing && !m_user)
+        return;
+    m_closing = true;
+    if (!m_user) {
+        Q_EMIT closedWhileIdle(this);
+        return;
+    }
+    // A body delimited by the connection's end is complete only now.
+    if (m_anyByte && !m_messageDone) {
+        QPointer<UpstreamConnection> guard(this);
+        static const http_parser_settings eofSettings = [] {
+            http_parser_settings s{};
+            s.on_message_complete = &UpstreamConnection::onMessageComplete;
+            return s;
+        }();
+        http_parser_execute(&m_parser, &eofSettings, nullptr, 0);
+        if (!guard || !m_user)
+            return;
+    }
+    if (m_messageDone)
+        return;
+    ConnectionUser *user = m_user;
+    m_user = nullptr;
+    user->connectionLost(m_headSeen ? Failure::Kind::ResetMidBody : kind, detail, !m_anyByte);
+}
+
+int UpstreamConnection::onStatus(http_parser *, const char *, size_t)
+{
+    return 0;
+}
+
+int UpstreamConnection::onHeaderField(http_parser *parser, const char *at, size_t length)
+{
+    UpstreamConnection *c = self(parser);
+    if (c->m_headers.isEmpty() || c->m_lastWasValue)
+        c->m_headers.append({QByteArray(at, qsizetype(length)), QByteArray()});
+    else
+        c->m_headers.last().first.append(at, qsizetype(length));
+    c->m_lastWasValue = false;
+    return 0;
+}
+
+int UpstreamConnection::onHeaderValue(http_parser *parser, const char *at, size_t length)
+{
+    UpstreamConnection *c = self(parser);
+    if (!c->m_headers.isEmpty())
+        c->m_headers.last().second.append(at, qsizetype(length));
+    c->m_lastWasValue = true;
+    return 0;
+}
+
+int UpstreamConnection::onHeadersComplete(http_parser *parser)
+{
+    UpstreamConnection *c = self(parser);
+    c->m_headSeen = true;
+    c->m_keepAlive = http_should_keep_alive(parser) != 0;
+    if (c->m_user)
+        c->m_user->connectionHead(parser->status_code, c->m_headers);
+    return 0;
+}
+
+int UpstreamConnection::onBody(http_parser *parser, const char *at, size_t length)
+{
+    UpstreamConnection *c = self(parser);
+    if (c->m_user)
+        c->m_user->connectionBody(QByteArray(at, qsizetype(length)));
+    return 0;
+}
+
+int UpstreamConnection::onMessageComplete(http_parser *parser)
+{
+    UpstreamConnection *c = self(parser);
+    c->m_messageDone = true;
+    ++c->m_responses;
+    c->m_keepAlive = c->m_keepAlive && http_should_keep_alive(parser) != 0;
+    ConnectionUser *user = c->m_user;
+    c->m_user = nullptr;
+    if (user)
+        user->connectionComplete();
+    // Stop parsing: anything after the message on this connection is not ours.
+    http_parser_pause(parser, 1);
+    return 0;
+}
+
+} // namespace aisbf::upstream

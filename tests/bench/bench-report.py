@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Turns run-bench.sh results into the markdown tables and the PASS/FAIL target checks.
+
+usage: bench-report.py RESULTS STREAMS TARGET...
+RESULTS lines: "<target> <rr1|rr64|stream> <round> <loadgen json>".
+Exit status 1 when a target check fails.
+"""
+import json
+import statistics
+import sys
+from collections import defaultdict
+
+
+def load(path):
+    runs = defaultdict(list)  # (target, kind) -> [json, ...] in round order
+    with open(path) as f:
+        for line in f:
+            target, kind, _round, payload = line.split(" ", 3)
+            runs[(target, kind)].append(json.loads(payload))
+    return runs
+
+
+def median(runs, target, kind, key):
+    values = [r[key] for r in runs.get((target, kind), [])]
+    return statistics.median(values) if values else None
+
+
+def us(v):
+    return "n/a" if v is None else f"{v:.0f} µs"
+
+
+def signed_us(v):
+    return "n/a" if v is None else f"{v:+.0f} µs"
+
+
+def ratio(a, b):
+    return None if a is None or not b else a / b
+
+
+def main():
+    path, streams, targets = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+    runs = load(path)
+    rounds = max((len(v) for v in runs.values()), default=0)
+    m = lambda t, k, key: median(runs, t, k, key)
+    added = lambda t, k, key: (None if m(t, k, key) is None or m("direct", k, key) is None
+                               else m(t, k, key) - m("direct", k, key))
+
+    print(f"\n### Request/response (median of {rounds} rounds)\n")
+    print("| target | p50 c=1 | p99 c=1 | added p50 c=1 (vs direct) | added p99 c=1 | p50 c=64 "
+          "| RPS c=64 | RPS vs nginx | errors / non-2xx |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for t in targets:
+        rps = m(t, "rr64", "rps")
+        vs_nginx = ratio(rps, m("nginx", "rr64", "rps"))
+        bad = sum(r["errors"] for k in ("rr1", "rr64") for r in runs.get((t, k), []))
+        non2xx = sum(r["non2xx"] for k in ("rr1", "rr64") for r in runs.get((t, k), []))
+        print(f"| {t} | {us(m(t, 'rr1', 'p50_us'))} | {us(m(t, 'rr1', 'p99_us'))} "
+              f"| {signed_us(added(t, 'rr1', 'p50_us'))} | {signed_us(added(t, 'rr1', 'p99_us'))} "
+              f"| {us(m(t, 'rr64', 'p50_us'))} | {'n/a' if rps is None else f'{rps:.0f}'} "
+              f"| {'n/a' if vs_nginx is None else f'{vs_nginx:.2f}'} | {bad} / {non2xx} |")
+
+    print(f"\n### Streaming: {streams} streams (worst round for ok/failures/stalls, "
+          "median TTFC p99, peak RSS)\n")
+    print("| target | ok | failures | stalls | max gap | TTFC p99 | added TTFC p99 | RSS (peak VmRSS / VmHWM) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for t in targets:
+        rs = runs.get((t, "stream"), [])
+        if not rs:
+            continue
+        rss = max(r["rss_kb"] for r in rs) / 1024
+        hwm = max(r["hwm_kb"] for r in rs) / 1024
+        mem = "-" if t == "direct" else f"{rss:.1f} / {hwm:.1f} MB"
+        print(f"| {t} | {min(r['ok'] for r in rs)} | {max(r['failures'] for r in rs)} "
+              f"| {max(r['stalls'] for r in rs)} | {max(r['max_gap_us'] for r in rs) / 1000:.1f} ms "
+              f"| {us(m(t, 'stream', 'ttfc_p99_us'))} "
+              f"| {signed_us(added(t, 'stream', 'ttfc_p99_us'))} | {mem} |")
+
+    print("\n### Target checks (gateway vs nginx)\n")
+    if "gateway" not in targets:
+        print("SKIP gateway not benchmarked (binary missing or failed to start)")
+        return 0
+    failed = False
+
+    def check(name, ok, detail):
+        nonlocal failed
+        if ok is None:
+            print(f"SKIP {name}: {detail}")
+            return
+        failed = failed or not ok
+        print(f"{'PASS' if ok else 'FAIL'} {name}: {detail}")
+
+    have_nginx = "nginx" in targets
+    ga, na = added("gateway", "rr1", "p50_us"), added("nginx", "rr1", "p50_us")
+    check("added p50 at c=1 <= 2x nginx's", ga <= 2 * na if have_nginx else None,
+          f"gateway {signed_us(ga)} vs nginx {signed_us(na)}")
+    ga, na = added("gateway", "rr1", "p99_us"), added("nginx", "rr1", "p99_us")
+    check("added p99 at c=1 <= 1.5x nginx's", ga <= 1.5 * na if have_nginx else None,
+          f"gateway {signed_us(ga)} vs nginx {signed_us(na)}")
+    g, n = m("gateway", "rr64", "rps"), m("nginx", "rr64", "rps")
+    check("RPS at c=64 >= 50% of nginx's", g >= 0.5 * n if have_nginx else None,
+          f"gateway {g:.0f} vs nginx {'n/a' if n is None else f'{n:.0f}'}")
+    rs = runs.get(("gateway", "stream"), [])
+    fails, stalls = sum(r["failures"] for r in rs), sum(r["stalls"] for r in rs)
+    check(f"{streams} streams: zero failures, zero stalls", fails == 0 and stalls == 0 and bool(rs),
+          f"{fails} failures, {stalls} stalls over {len(rs)} rounds")
+    hwm = max((r["hwm_kb"] for r in rs), default=0) / 1024
+    check("RSS < 100 MB", 0 < hwm < 100, f"peak VmHWM {hwm:.1f} MB")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QByteArray>
+
+namespace aisbf::test {
+
+/** How MockUpstream misbehaves for a request. */
+enum class Fault {
+    None,                //!< normal answer
+    Status,              //!< FaultParams::status with FaultParams::body (or an OpenAI error JSON)
+    TooManyRequests,     //!< 429 with `Retry-After: FaultParams::retryAfterS`
+    Hang,                //!< read the request, never answer, keep the socket open
+    ResetBeforeResponse, //!< TCP reset right after reading the request
+    ResetMidStream,      //!< stream FaultParams::afterChunks events, then TCP reset
+    SlowFirstByte,       //!< wait FaultParams::delayMs before the headers, then answer normally
+    MalformedChunk,      //!< stream FaultParams::afterChunks events, then `data: {not json`
+    Garbage,             //!< send bytes that are not HTTP, then close
+    StallMidStream,      //!< stream FaultParams::afterChunks events, then go silent, socket open
+};
+
+/** Parameters of a Fault; each field is used only by the faults named beside it. */
+struct FaultParams
+{
+    int status = 500;        //!< Status
+    QByteArray body;         //!< Status, TooManyRequests: JSON error body; empty = OpenAI-style
+    int retryAfterS = 1;     //!< TooManyRequests
+    int afterChunks = 1;     //!< ResetMidStream, MalformedChunk, StallMidStream
+    int delayMs = 1000;      //!< SlowFirstByte
+};
+
+struct FaultSpec
+{
+    Fault fault = Fault::None;
+    FaultParams params;
+};
+
+} // namespace aisbf::test

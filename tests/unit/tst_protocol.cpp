@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <protocol/OpenAiError.h>
+#include <protocol/SseParser.h>
+#include <protocol/TokenEstimate.h>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using aisbf::protocol::SseParser;
+
+namespace {
+
+QList<QByteArray> feedAll(SseParser &parser, const QList<QByteArray> &pieces)
+{
+    QList<QByteArray> data;
+    for (const QByteArray &piece : pieces) {
+        for (const SseParser::Event &event : parser.feed(piece))
+            data.append(event.data);
+    }
+    return data;
+}
+
+} // namespace
+
+class TestProtocol : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void sseEventsSurviveAnySplit_data();
+    void sseEventsSurviveAnySplit();
+    void sseKeepsIncompleteEventPending();
+    void jsonShapeCheck_data();
+    void jsonShapeCheck();
+    void errorHasOpenAiShape();
+    void errorAsSseEvent();
+    void tokenEstimate();
+};
+
+void TestProtocol::sseEventsSurviveAnySplit_data()
+{
+    QTest::addColumn<QByteArray>("stream");
+    QTest::addColumn<QList<QByteArray>>("expected");
+    QTest::addRow("lf") << QByteArray("data: {\"a\":1}\n\ndata: [DONE]\n\n")
+                        << QList<QByteArray>{"{\"a\":1}", "[DONE]"};
+    QTest::addRow("crlf") << QByteArray("data: {\"a\":1}\r\n\r\ndata: [DONE]\r\n\r\n")
+                          << QList<QByteArray>{"{\"a\":1}", "[DONE]"};
+    QTest::addRow("comments and event names skipped")
+        << QByteArray(": ping\n\nevent: x\ndata: {}\n\n") << QList<QByteArray>{"{}"};
+    QTest::addRow("multi-line data joined")
+        << QByteArray("data: {\"a\":\ndata: 2}\n\n") << QList<QByteArray>{"{\"a\":\n2}"};
+    QTest::addRow("no space after colon") << QByteArray("data:{}\n\n") << QList<QByteArray>{"{}"};
+    // "é" is two bytes in UTF-8; byte-wise feeding splits it.
+    QTest::addRow("utf-8 split") << QByteArray("data: {\"t\":\"caf\xc3\xa9\"}\n\n")
+                                 << QList<QByteArray>{"{\"t\":\"caf\xc3\xa9\"}"};
+}
+
+void TestProtocol::sseEventsSurviveAnySplit()
+{
+    QFETCH(QByteArray, stream);
+    QFETCH(QList<QByteArray>, expected);
+    for (qsizetype cut = 0; cut <= stream.size(); ++cut) {
+        SseParser parser;
+        QCOMPARE(feedAll(parser, {stream.left(cut), stream.mid(cut)}), expected);
+    }
+    SseParser bytewise;
+    QList<QByteArray> pieces;
+    for (char c : stream)
+        pieces.append(QByteArray(1, c));
+    QCOMPARE(feedAll(bytewise, pieces), expected);
+}
+
+void TestProtocol::sseKeepsIncompleteEventPending()
+{
+    SseParser parser;
+    QVERIFY(parser.feed("data: {\"a\"").isEmpty());
+    QVERIFY(parser.pendingBytes() > 0);
+    const auto events = parser.feed(":1}\n\n");
+    QCOMPARE(events.size(), 1);
+    QCOMPARE(events[0].data, QByteArray("{\"a\":1}"));
+}
+
+void TestProtocol::jsonShapeCheck_data()
+{
+    QTest::addColumn<QByteArray>("data");
+    QTest::addColumn<bool>("ok");
+    QTest::addRow("object") << QByteArray("{\"x\":1}") << true;
+    QTest::addRow("done") << QByteArray("[DONE]") << true;
+    QTest::addRow("truncated") << QByteArray("{not json") << false;
+    QTest::addRow("text") << QByteArray("hello") << false;
+    QTest::addRow("empty") << QByteArray("") << false;
+}
+
+void TestProtocol::jsonShapeCheck()
+{
+    QFETCH(QByteArray, data);
+    QFETCH(bool, ok);
+    QCOMPARE(aisbf::protocol::looksLikeJsonObject(data), ok);
+}
+
+void TestProtocol::errorHasOpenAiShape()
+{
+    aisbf::protocol::OpenAiError error{404, QStringLiteral("no such model"), {},
+                                       QByteArrayLiteral("model_not_found"),
+                                       QStringLiteral("model")};
+    const QJsonObject inner =
+        QJsonDocument::fromJson(error.toJson()).object().value(QLatin1String("error")).toObject();
+    QCOMPARE(inner.value(QLatin1String("message")).toString(), QStringLiteral("no such model"));
+    QCOMPARE(inner.value(QLatin1String("type")).toString(), QStringLiteral("not_found_error"));
+    QCOMPARE(inner.value(QLatin1String("code")).toString(), QStringLiteral("model_not_found"));
+    QCOMPARE(inner.value(QLatin1String("param")).toString(), QStringLiteral("model"));
+    QCOMPARE(aisbf::protocol::OpenAiError::typeForStatus(401), QByteArray("authentication_error"));
+    QCOMPARE(aisbf::protocol::OpenAiError::typeForStatus(400), QByteArray("invalid_request_error"));
+    QCOMPARE(aisbf::protocol::OpenAiError::typeForStatus(503), QByteArray("server_error"));
+}
+
+void TestProtocol::errorAsSseEvent()
+{
+    aisbf::protocol::OpenAiError error{502, QStringLiteral("cut"), {}, {}, {}};
+    const QByteArray event = error.toSseEvent();
+    QVERIFY(event.startsWith("data: {\"error\":"));
+    QVERIFY(event.endsWith("\n\n"));
+}
+
+void TestProtocol::tokenEstimate()
+{
+    const QJsonArray messages{
+        QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                    {QStringLiteral("content"), QString(400, u'a')}},
+        QJsonObject{{QStringLiteral("role"), QStringLiteral("assistant")},
+                    {QStringLiteral("content"),
+                     QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("text")},
+                                            {QStringLiteral("text"), QString(40, u'b')}}}}},
+    };
+    // 440 bytes / 4 = 110, plus 4 per message.
+    QCOMPARE(aisbf::protocol::estimatePromptTokens(messages), qint64(118));
+    QCOMPARE(aisbf::protocol::estimatePromptTokens({}), qint64(0));
+}
+
+QTEST_GUILESS_MAIN(TestProtocol)
+#include "tst_protocol.moc"
