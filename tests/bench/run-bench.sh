@@ -61,6 +61,8 @@ for tool in "$LOADGEN" "$MOCK"; do
     [[ -x $tool ]] || { log "missing $tool (build the tree first, or set LOADGEN/MOCK)"; exit 2; }
 done
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+# Everything shares the CPU with the load generator; other busy processes skew the figures.
+log "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 
 # --- mock upstream -------------------------------------------------------------------------
 # The stream shape is also the mock's default, so it holds even if a proxy drops X-Mock-* headers.
@@ -242,4 +244,5 @@ for round in $(seq "$ROUNDS"); do
     for target in "${ACTIVE[@]}"; do run_stream "$target" "$round"; sleep 1; done
 done
 
+log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 "$HERE/bench-report.py" "$RESULTS" "$STREAMS" "${ACTIVE[@]}"

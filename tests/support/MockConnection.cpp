@@ -11,10 +11,7 @@
 namespace aisbf::test {
 
 MockConnection::MockConnection(MockUpstream *server, QTcpSocket *socket, quint64 id)
-    : QObject(server)
-    , m_server(server)
-    , m_socket(socket)
-    , m_id(id)
+    : QObject(server), m_server(server), m_socket(socket), m_id(id)
 {
     m_socket->setParent(this);
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -38,8 +35,8 @@ void MockConnection::onReadyRead()
 
 void MockConnection::onDisconnected()
 {
-    const bool inProgress = m_state == State::Delaying || m_state == State::Streaming
-                            || m_state == State::Silent;
+    const bool inProgress =
+        m_state == State::Delaying || m_state == State::Streaming || m_state == State::Silent;
     m_state = State::Closing;
     ++m_token;
     if (inProgress)
@@ -79,7 +76,7 @@ void MockConnection::handle(const RecordedRequest &request)
     m_request = request;
     m_keepAlive = wantsKeepAlive(request);
     m_sequence = m_server->record(request);
-    m_fault = m_server->takeFault();
+    m_fault = m_server->takeFault(request.path);
     const FaultParams &p = m_fault.params;
 
     switch (m_fault.fault) {
@@ -87,10 +84,10 @@ void MockConnection::handle(const RecordedRequest &request)
     case Fault::TooManyRequests: {
         const bool limited = m_fault.fault == Fault::TooManyRequests;
         const int status = limited ? 429 : p.status;
-        const QByteArray body = !p.body.isEmpty()
-                                    ? p.body
-                                    : payloads::errorBody(status, limited ? "mock rate limit"
-                                                                          : "mock fault");
+        const QByteArray body =
+            !p.body.isEmpty()
+                ? p.body
+                : payloads::errorBody(status, limited ? "mock rate limit" : "mock fault");
         const QByteArray extra =
             limited ? "Retry-After: " + QByteArray::number(p.retryAfterS) + "\r\n" : QByteArray();
         send(payloads::response(status, "application/json", body, !m_keepAlive, extra));
@@ -126,8 +123,8 @@ void MockConnection::respond()
         startStream(*result.stream);
         return;
     }
-    if (m_fault.fault == Fault::ResetMidStream || m_fault.fault == Fault::StallMidStream
-        || m_fault.fault == Fault::MalformedChunk) {
+    if (m_fault.fault == Fault::ResetMidStream || m_fault.fault == Fault::StallMidStream ||
+        m_fault.fault == Fault::MalformedChunk) {
         respondPartially(result.immediate);
         return;
     }
@@ -165,9 +162,9 @@ void MockConnection::startStream(const StreamPlan &plan)
 void MockConnection::streamStep()
 {
     const qint64 now = m_server->nowUs();
-    const bool cutting = m_fault.fault == Fault::ResetMidStream
-                         || m_fault.fault == Fault::StallMidStream
-                         || m_fault.fault == Fault::MalformedChunk;
+    const bool cutting = m_fault.fault == Fault::ResetMidStream ||
+                         m_fault.fault == Fault::StallMidStream ||
+                         m_fault.fault == Fault::MalformedChunk;
     // Send every event that is due (catching up if the loop was late), then sleep until the next.
     while (m_state == State::Streaming) {
         if (cutting && m_sent == m_fault.params.afterChunks) {

@@ -29,7 +29,8 @@ public:
     void wake(quint64 token);
 
 private:
-    enum class State {
+    enum class State
+    {
         Idle,      //!< waiting for (the rest of) a request
         Delaying,  //!< SlowFirstByte: nothing sent yet
         Streaming, //!< SSE events going out on the shared timer

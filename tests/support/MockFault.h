@@ -5,8 +5,14 @@
 
 namespace aisbf::test {
 
-/** How MockUpstream misbehaves for a request. */
-enum class Fault {
+/**
+ * How MockUpstream misbehaves for a request. The mid-stream faults also hit non-streamed
+ * answers: ResetMidStream / StallMidStream send half the body first, MalformedChunk sends a
+ * 200 whose body is `{not json`. A streamed MalformedChunk ends the HTTP body cleanly, without
+ * `data: [DONE]`.
+ */
+enum class Fault
+{
     None,                //!< normal answer
     Status,              //!< FaultParams::status with FaultParams::body (or an OpenAI error JSON)
     TooManyRequests,     //!< 429 with `Retry-After: FaultParams::retryAfterS`
@@ -22,11 +28,13 @@ enum class Fault {
 /** Parameters of a Fault; each field is used only by the faults named beside it. */
 struct FaultParams
 {
-    int status = 500;        //!< Status
-    QByteArray body;         //!< Status, TooManyRequests: JSON error body; empty = OpenAI-style
-    int retryAfterS = 1;     //!< TooManyRequests
-    int afterChunks = 1;     //!< ResetMidStream, MalformedChunk, StallMidStream
-    int delayMs = 1000;      //!< SlowFirstByte
+    int status = 500;    //!< Status
+    QByteArray body;     //!< Status, TooManyRequests: JSON error body; empty = OpenAI-style
+    int retryAfterS = 1; //!< TooManyRequests
+    int afterChunks = 1; //!< ResetMidStream, MalformedChunk, StallMidStream
+    int delayMs = 1000;  //!< SlowFirstByte
+    /** Only requests whose path starts with this get the fault (e.g. "/v1/chat"); empty = all. */
+    QByteArray onlyPath;
 };
 
 struct FaultSpec

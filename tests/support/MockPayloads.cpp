@@ -34,8 +34,8 @@ QByteArray modelsBody(const QStringList &models)
     for (qsizetype i = 0; i < models.size(); ++i) {
         if (i > 0)
             out += ',';
-        out += R"({"id":)" + jsonString(models.at(i).toUtf8())
-               + R"(,"object":"model","created":0,"owned_by":"mock"})";
+        out += R"({"id":)" + jsonString(models.at(i).toUtf8()) +
+               R"(,"object":"model","created":0,"owned_by":"mock"})";
     }
     out += "]}";
     return out;
@@ -45,77 +45,92 @@ namespace {
 
 QByteArray head(const Completion &c, const char *object)
 {
-    return R"({"id":")" + c.id + R"(","object":")" + object + R"(","created":)"
-           + QByteArray::number(c.created) + R"(,"model":)" + jsonString(c.model);
+    return R"({"id":")" + c.id + R"(","object":")" + object + R"(","created":)" +
+           QByteArray::number(c.created) + R"(,"model":)" + jsonString(c.model);
 }
 
 QByteArray usage(int prompt, int completion)
 {
-    return R"("usage":{"prompt_tokens":)" + QByteArray::number(prompt)
-           + R"(,"completion_tokens":)" + QByteArray::number(completion) + R"(,"total_tokens":)"
-           + QByteArray::number(prompt + completion) + '}';
+    return R"("usage":{"prompt_tokens":)" + QByteArray::number(prompt) +
+           R"(,"completion_tokens":)" + QByteArray::number(completion) + R"(,"total_tokens":)" +
+           QByteArray::number(prompt + completion) + '}';
 }
 
 } // namespace
 
 QByteArray completionBody(const Completion &c, const QByteArray &content, int completionTokens)
 {
-    return head(c, "chat.completion")
-           + R"(,"choices":[{"index":0,"message":{"role":"assistant","content":)"
-           + jsonString(content) + R"(},"finish_reason":"stop"}],)"
-           + usage(c.promptTokens, completionTokens) + '}';
+    return head(c, "chat.completion") +
+           R"(,"choices":[{"index":0,"message":{"role":"assistant","content":)" +
+           jsonString(content) + R"(},"finish_reason":"stop"}],)" +
+           usage(c.promptTokens, completionTokens) + '}';
 }
 
 QByteArray chunkEvent(const Completion &c, const QByteArray &delta, const QByteArray &finishReason)
 {
-    return "data: " + head(c, "chat.completion.chunk") + R"(,"choices":[{"index":0,"delta":)"
-           + delta + R"(,"finish_reason":)" + finishReason + "}]}\n\n";
+    return "data: " + head(c, "chat.completion.chunk") + R"(,"choices":[{"index":0,"delta":)" +
+           delta + R"(,"finish_reason":)" + finishReason + "}]}\n\n";
 }
 
 QByteArray usageEvent(const Completion &c, int completionTokens)
 {
-    return "data: " + head(c, "chat.completion.chunk") + R"(,"choices":[],)"
-           + usage(c.promptTokens, completionTokens) + "}\n\n";
+    return "data: " + head(c, "chat.completion.chunk") + R"(,"choices":[],)" +
+           usage(c.promptTokens, completionTokens) + "}\n\n";
 }
 
 QByteArray errorBody(int status, const QByteArray &message)
 {
-    const QByteArray type = status == 429 ? "rate_limit_exceeded"
+    const QByteArray type = status == 429   ? "rate_limit_exceeded"
                             : status >= 500 ? "server_error"
                                             : "invalid_request_error";
-    return R"({"error":{"message":)" + jsonString(message) + R"(,"type":")" + type
-           + R"(","param":null,"code":)" + QByteArray::number(status) + "}}";
+    return R"({"error":{"message":)" + jsonString(message) + R"(,"type":")" + type +
+           R"(","param":null,"code":)" + QByteArray::number(status) + "}}";
 }
 
 QByteArray reasonPhrase(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 413: return "Payload Too Large";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "Status";
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 413:
+        return "Payload Too Large";
+    case 429:
+        return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    default:
+        return "Status";
     }
 }
 
-QByteArray response(int status, const QByteArray &contentType, const QByteArray &body,
-                    bool close, const QByteArray &extraHeaders)
+QByteArray response(int status, const QByteArray &contentType, const QByteArray &body, bool close,
+                    const QByteArray &extraHeaders)
 {
     QByteArray out;
     out.reserve(160 + extraHeaders.size() + body.size());
-    out += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
-           + "\r\nContent-Type: " + contentType
-           + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
+    out += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) +
+           "\r\nContent-Type: " + contentType +
+           "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
     out += extraHeaders;
     if (close)
         out += "Connection: close\r\n";

@@ -25,7 +25,8 @@ QByteArray completionBody(const Completion &c, const QByteArray &content, int co
 
 /** One SSE event `data: {chat.completion.chunk}\n\n`; @p delta and @p finishReason are JSON. */
 QByteArray chunkEvent(const Completion &c, const QByteArray &delta, const QByteArray &finishReason);
-/** The SSE event carrying usage only, sent when the request asked for stream_options.include_usage. */
+/** The SSE event carrying usage only, sent when the request asked for stream_options.include_usage.
+ */
 QByteArray usageEvent(const Completion &c, int completionTokens);
 
 QByteArray errorBody(int status, const QByteArray &message);
@@ -33,8 +34,8 @@ QByteArray errorBody(int status, const QByteArray &message);
 QByteArray reasonPhrase(int status);
 
 /** A complete response with Content-Length; @p extraHeaders are full "Name: value\r\n" lines. */
-QByteArray response(int status, const QByteArray &contentType, const QByteArray &body,
-                    bool close, const QByteArray &extraHeaders = {});
+QByteArray response(int status, const QByteArray &contentType, const QByteArray &body, bool close,
+                    const QByteArray &extraHeaders = {});
 /** Status line and headers of a chunked text/event-stream response. */
 QByteArray streamHead(bool close);
 /** @p data framed as one HTTP/1.1 chunk. */

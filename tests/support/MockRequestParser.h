@@ -8,7 +8,12 @@ namespace aisbf::test {
 /** Result of trying to take one HTTP/1.x request off the front of a connection buffer. */
 struct ParseOutcome
 {
-    enum Kind { NeedMore, Complete, Bad };
+    enum Kind
+    {
+        NeedMore,
+        Complete,
+        Bad
+    };
     Kind kind = NeedMore;
     qsizetype consumed = 0;      //!< bytes of the buffer that made up the request (Complete)
     int status = 400;            //!< what to answer (Bad)

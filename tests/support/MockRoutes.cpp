@@ -42,8 +42,8 @@ QByteArray StreamPlan::event(int index) const
         return chunkEvent(completion, R"({"role":"assistant","content":""})", finish);
     if (last)
         return chunkEvent(completion, "{}", finish);
-    return chunkEvent(completion,
-                      R"({"content":"tok)" + QByteArray::number(index - 1) + R"( "})", finish);
+    return chunkEvent(completion, R"({"content":"tok)" + QByteArray::number(index - 1) + R"( "})",
+                      finish);
 }
 
 QByteArray StreamPlan::tail() const
@@ -76,7 +76,8 @@ RouteResult route(const MockConfig &config, const RecordedRequest &request, bool
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(request.body, &error);
     if (!doc.isObject())
-        return {json(400, errorBody(400, "body is not a JSON object: " + error.errorString().toUtf8()),
+        return {json(400,
+                     errorBody(400, "body is not a JSON object: " + error.errorString().toUtf8()),
                      close),
                 {}};
     const QJsonObject body = doc.object();
@@ -88,7 +89,8 @@ RouteResult route(const MockConfig &config, const RecordedRequest &request, bool
 
     if (!body.value(QLatin1String("stream")).toBool()) {
         const QByteArray text = config.completionText.toUtf8();
-        const int words = int(config.completionText.split(QLatin1Char(' '), Qt::SkipEmptyParts).size());
+        const int words =
+            int(config.completionText.split(QLatin1Char(' '), Qt::SkipEmptyParts).size());
         return {json(200, completionBody(c, text, words), close), {}};
     }
     StreamPlan plan;

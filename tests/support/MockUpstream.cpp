@@ -5,19 +5,21 @@
 
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTimer>
+
+#include <algorithm>
 
 namespace aisbf::test {
 
 MockUpstream::MockUpstream(QObject *parent)
-    : QObject(parent)
-    , m_server(new QTcpServer(this))
+    : QObject(parent), m_server(new QTcpServer(this)), m_wakeTimer(new QTimer(this))
 {
     m_clock.start();
     m_server->setMaxPendingConnections(4096);
     connect(m_server, &QTcpServer::newConnection, this, &MockUpstream::onNewConnection);
-    m_wakeTimer.setSingleShot(true);
-    m_wakeTimer.setTimerType(Qt::PreciseTimer);
-    connect(&m_wakeTimer, &QTimer::timeout, this, &MockUpstream::onWakeTimer);
+    m_wakeTimer->setSingleShot(true);
+    m_wakeTimer->setTimerType(Qt::PreciseTimer);
+    connect(m_wakeTimer, &QTimer::timeout, this, &MockUpstream::onWakeTimer);
 }
 
 MockUpstream::~MockUpstream()
@@ -44,7 +46,7 @@ void MockUpstream::close()
     for (const auto &[id, connection] : connections)
         delete connection;
     m_wakes = {};
-    m_wakeTimer.stop();
+    m_wakeTimer->stop();
 }
 
 quint16 MockUpstream::port() const
@@ -94,13 +96,18 @@ void MockUpstream::onNewConnection()
     }
 }
 
-FaultSpec MockUpstream::takeFault()
+FaultSpec MockUpstream::takeFault(const QByteArray &path)
 {
-    if (m_queuedFaults.empty())
-        return m_persistentFault;
-    FaultSpec fault = m_queuedFaults.front();
-    m_queuedFaults.pop_front();
-    return fault;
+    const auto applies = [&path](const FaultSpec &f) {
+        return f.params.onlyPath.isEmpty() || path.startsWith(f.params.onlyPath);
+    };
+    const auto queued = std::find_if(m_queuedFaults.begin(), m_queuedFaults.end(), applies);
+    if (queued != m_queuedFaults.end()) {
+        FaultSpec fault = *queued;
+        m_queuedFaults.erase(queued);
+        return fault;
+    }
+    return applies(m_persistentFault) ? m_persistentFault : FaultSpec{};
 }
 
 quint64 MockUpstream::record(const RecordedRequest &request)
@@ -125,19 +132,19 @@ void MockUpstream::noteClientAbort()
 void MockUpstream::scheduleWake(quint64 connection, quint64 token, qint64 dueUs)
 {
     m_wakes.push({dueUs, connection, token});
-    if (!m_wakeTimer.isActive() || dueUs < m_armedForUs)
+    if (!m_wakeTimer->isActive() || dueUs < m_armedForUs)
         armWakeTimer();
 }
 
 void MockUpstream::armWakeTimer()
 {
     if (m_wakes.empty()) {
-        m_wakeTimer.stop();
+        m_wakeTimer->stop();
         return;
     }
     m_armedForUs = m_wakes.top().dueUs;
     const qint64 waitUs = m_armedForUs - nowUs();
-    m_wakeTimer.start(waitUs <= 0 ? 0 : int((waitUs + 999) / 1000));
+    m_wakeTimer->start(waitUs <= 0 ? 0 : int((waitUs + 999) / 1000));
 }
 
 void MockUpstream::onWakeTimer()

@@ -9,7 +9,6 @@
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
-#include <QTimer>
 #include <QUrl>
 
 #include <deque>
@@ -18,6 +17,7 @@
 #include <vector>
 
 class QTcpServer;
+class QTimer;
 
 namespace aisbf::test {
 
@@ -56,7 +56,10 @@ public:
 
     /** Fault for every following request (after the queued one-shot faults run out). */
     void setFault(Fault fault, const FaultParams &params = {});
-    /** One-shot fault; queued faults are used first, one per request, in order. */
+    /**
+     * One-shot fault; queued faults are used first, one per request, in order. A queued fault
+     * whose FaultParams::onlyPath does not match the request waits for one that does.
+     */
     void queueFault(Fault fault, const FaultParams &params = {});
     /** Back to normal answers: persistent fault None, queue emptied. */
     void clearFaults();
@@ -98,7 +101,7 @@ private:
 
     // Used by MockConnection.
     qint64 nowUs() const { return m_clock.nsecsElapsed() / 1000; }
-    FaultSpec takeFault();
+    FaultSpec takeFault(const QByteArray &path);
     quint64 record(const RecordedRequest &request);
     void noteRequestHandled() { Q_EMIT requestReceived(); }
     void noteClientAbort();
@@ -118,7 +121,7 @@ private:
     quint64 m_nextConnectionId = 1;
     std::unordered_map<quint64, MockConnection *> m_connections;
     QElapsedTimer m_clock;
-    QTimer m_wakeTimer;
+    QTimer *m_wakeTimer;
     qint64 m_armedForUs = -1;
     std::priority_queue<Wake, std::vector<Wake>, std::greater<>> m_wakes;
 };

@@ -11,11 +11,11 @@ namespace aisbf::test {
 struct RecordedRequest
 {
     QByteArray method;
-    QByteArray path;    //!< request target as sent, query included
-    QByteArray version; //!< "HTTP/1.1"
+    QByteArray path;                       //!< request target as sent, query included
+    QByteArray version;                    //!< "HTTP/1.1"
     QHash<QByteArray, QByteArray> headers; //!< lower-cased names; repeated headers joined by ", "
-    QByteArray body;    //!< decoded (chunked request bodies are de-chunked)
-    qint64 atMs = 0;    //!< MockUpstream::nowMs() when the request was complete
+    QByteArray body;                       //!< decoded (chunked request bodies are de-chunked)
+    qint64 atMs = 0;                       //!< MockUpstream::nowMs() when the request was complete
 
     QByteArray header(const QByteArray &lowerName) const { return headers.value(lowerName); }
     /** The body as a JSON object; empty when it is not one. */

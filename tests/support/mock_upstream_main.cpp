@@ -60,7 +60,8 @@ int main(int argc, char **argv)
     aisbf::test::MockUpstream mock;
     mock.setStreamChunks(intOption(parser, QStringLiteral("chunks")));
     mock.setStreamIntervalMs(intOption(parser, QStringLiteral("interval-ms")));
-    mock.setModels(parser.value(QStringLiteral("models")).split(QLatin1Char(','), Qt::SkipEmptyParts));
+    mock.setModels(
+        parser.value(QStringLiteral("models")).split(QLatin1Char(','), Qt::SkipEmptyParts));
     mock.setCompletionText(parser.value(QStringLiteral("text")));
     mock.setRecordLimit(intOption(parser, QStringLiteral("record-limit")));
     const QHostAddress host(parser.value(QStringLiteral("host")));

@@ -23,7 +23,8 @@ class RawClient
 public:
     explicit RawClient(quint16 port)
     {
-        QObject::connect(&m_socket, &QTcpSocket::readyRead, [this] { m_data += m_socket.readAll(); });
+        QObject::connect(&m_socket, &QTcpSocket::readyRead,
+                         [this] { m_data += m_socket.readAll(); });
         m_socket.connectToHost(QHostAddress::LocalHost, port);
         if (!QTest::qWaitFor([this] { return connected(); }))
             qWarning("RawClient: cannot connect to port %u", unsigned(port));
@@ -33,8 +34,9 @@ public:
     /** Reads until @p marker has arrived (true) or the socket closed / timed out (false). */
     bool readUntil(const QByteArray &marker, int timeoutMs = 5000)
     {
-        return QTest::qWaitFor([&] { return m_data.contains(marker) || !connected(); }, timeoutMs)
-               && m_data.contains(marker);
+        return QTest::qWaitFor([&] { return m_data.contains(marker) || !connected(); },
+                               timeoutMs) &&
+               m_data.contains(marker);
     }
     /** True when the peer closed within @p timeoutMs. */
     bool waitClosed(int timeoutMs = 5000)
@@ -55,9 +57,8 @@ QByteArray chatRequest(bool stream, const QByteArray &extraHeaders = {})
 {
     const QByteArray body = stream ? R"({"model":"m1","stream":true,"messages":[]})"
                                    : R"({"model":"m1","messages":[]})";
-    return "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-           + extraHeaders + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n"
-           + body;
+    return "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+           extraHeaders + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
 }
 
 /** The HTTP chunks of a chunked body (headers skipped); stops at the 0-chunk or the end. */
@@ -123,7 +124,8 @@ private Q_SLOTS:
             QUrl(m_mock->baseUrl().toString() + QStringLiteral("/chat/completions")));
         request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
         request.setRawHeader("Authorization", "Bearer sk-test");
-        const QByteArray sent = R"({"model":"gpt-x","messages":[{"role":"user","content":"ping"}]})";
+        const QByteArray sent =
+            R"({"model":"gpt-x","messages":[{"role":"user","content":"ping"}]})";
         std::unique_ptr<QNetworkReply> reply(nam.post(request, sent));
         QTRY_VERIFY(reply->isFinished());
         QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
@@ -131,7 +133,10 @@ private Q_SLOTS:
         QCOMPARE(body.value(QLatin1String("object")).toString(), QStringLiteral("chat.completion"));
         QCOMPARE(body.value(QLatin1String("model")).toString(), QStringLiteral("gpt-x"));
         const QJsonObject choice = body.value(QLatin1String("choices")).toArray().at(0).toObject();
-        QCOMPARE(choice.value(QLatin1String("message")).toObject().value(QLatin1String("content")).toString(),
+        QCOMPARE(choice.value(QLatin1String("message"))
+                     .toObject()
+                     .value(QLatin1String("content"))
+                     .toString(),
                  QStringLiteral("pong"));
         QCOMPARE(choice.value(QLatin1String("finish_reason")).toString(), QStringLiteral("stop"));
         const QJsonObject usage = body.value(QLatin1String("usage")).toObject();
@@ -179,14 +184,25 @@ private Q_SLOTS:
         for (const QByteArray &e : events)
             QVERIFY(e.startsWith("data: ") && e.endsWith("\n\n"));
         const auto delta = [&](int i) {
-            return eventJson(events.at(i)).value(QLatin1String("choices")).toArray().at(0)
+            return eventJson(events.at(i))
+                .value(QLatin1String("choices"))
+                .toArray()
+                .at(0)
                 .toObject();
         };
         QCOMPARE(eventJson(events.at(0)).value(QLatin1String("object")).toString(),
                  QStringLiteral("chat.completion.chunk"));
-        QCOMPARE(delta(0).value(QLatin1String("delta")).toObject().value(QLatin1String("role")).toString(),
+        QCOMPARE(delta(0)
+                     .value(QLatin1String("delta"))
+                     .toObject()
+                     .value(QLatin1String("role"))
+                     .toString(),
                  QStringLiteral("assistant"));
-        QCOMPARE(delta(1).value(QLatin1String("delta")).toObject().value(QLatin1String("content")).toString(),
+        QCOMPARE(delta(1)
+                     .value(QLatin1String("delta"))
+                     .toObject()
+                     .value(QLatin1String("content"))
+                     .toString(),
                  QStringLiteral("tok0 "));
         QCOMPARE(delta(chunks - 1).value(QLatin1String("finish_reason")).toString(),
                  QStringLiteral("stop"));
@@ -206,8 +222,9 @@ private Q_SLOTS:
     void decodesChunkedRequestBody()
     {
         RawClient client(m_mock->port());
-        client.send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    "6\r\n{\"mode\r\n8\r\nl\":\"ab\"}\r\n0\r\n\r\n");
+        client.send(
+            "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "6\r\n{\"mode\r\n8\r\nl\":\"ab\"}\r\n0\r\n\r\n");
         QVERIFY(client.readUntil("pong"));
         QCOMPARE(m_mock->lastRequest().body, QByteArray(R"({"model":"ab"})"));
     }
@@ -267,7 +284,20 @@ private Q_SLOTS:
         QVERIFY(client.readUntil("HTTP/1.1 500"));
         const QByteArray &d = client.data();
         QVERIFY(d.startsWith("HTTP/1.1 503"));
-        QVERIFY(d.indexOf("HTTP/1.1 200") > 0 && d.indexOf("HTTP/1.1 200") < d.indexOf("HTTP/1.1 500"));
+        QVERIFY(d.indexOf("HTTP/1.1 200") > 0 &&
+                d.indexOf("HTTP/1.1 200") < d.indexOf("HTTP/1.1 500"));
+    }
+
+    void filtersFaultsByPath()
+    {
+        FaultParams chatOnly;
+        chatOnly.status = 503;
+        chatOnly.onlyPath = "/v1/chat";
+        m_mock->queueFault(Fault::Status, chatOnly);
+        RawClient client(m_mock->port());
+        client.send("GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n" + chatRequest(false));
+        QVERIFY(client.readUntil("HTTP/1.1 503"));
+        QVERIFY(client.data().startsWith("HTTP/1.1 200"));
     }
 
     void resetsBeforeResponse()
@@ -360,7 +390,7 @@ private Q_SLOTS:
         QVERIFY(aborted.wait(2000));
         QCOMPARE(m_mock->abortCount(), 1);
         QVERIFY(m_mock->lastAbortAtMs() >= closedAt);
-        QVERIFY(m_mock->lastAbortAtMs() - closedAt < 200);
+        QVERIFY(m_mock->lastAbortAtMs() - closedAt < 1000);
         QTRY_COMPARE(m_mock->openConnections(), 0);
     }
 

@@ -23,9 +23,9 @@ bool headerIs(std::string_view line, const char *name, std::string_view &value)
 
 bool containsNoCase(std::string_view hay, std::string_view needle)
 {
-    return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
-                       [](char a, char b) { return std::tolower(a) == std::tolower(b); })
-           != hay.end();
+    return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
+               return std::tolower(a) == std::tolower(b);
+           }) != hay.end();
 }
 
 } // namespace
@@ -59,8 +59,8 @@ bool HttpResponseParser::parseHead()
         else if (headerIs(line, "transfer-encoding", value))
             chunked = containsNoCase(value, "chunked");
         else if (headerIs(line, "connection", value))
-            m_keepAlive = containsNoCase(value, "keep-alive")
-                          || (m_keepAlive && !containsNoCase(value, "close"));
+            m_keepAlive = containsNoCase(value, "keep-alive") ||
+                          (m_keepAlive && !containsNoCase(value, "close"));
         pos = end;
     }
     m_line.clear();

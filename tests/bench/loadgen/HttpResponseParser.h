@@ -22,7 +22,12 @@ public:
 class HttpResponseParser
 {
 public:
-    enum class Result { NeedMore, Complete, Error };
+    enum class Result
+    {
+        NeedMore,
+        Complete,
+        Error
+    };
 
     /** Body bytes go to @p sink (may be null: discarded). */
     void reset(BodySink *sink = nullptr);
@@ -35,7 +40,17 @@ public:
     bool keepAlive() const { return m_keepAlive; }
 
 private:
-    enum class State { Head, Length, ChunkSize, ChunkData, ChunkDataEnd, Trailer, UntilClose, Done };
+    enum class State
+    {
+        Head,
+        Length,
+        ChunkSize,
+        ChunkData,
+        ChunkDataEnd,
+        Trailer,
+        UntilClose,
+        Done
+    };
 
     bool parseHead();
 

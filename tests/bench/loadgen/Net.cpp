@@ -38,8 +38,8 @@ int startConnect(const sockaddr_in &address)
         return -1;
     const int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0
-        && errno != EINPROGRESS) {
+    if (connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0 &&
+        errno != EINPROGRESS) {
         close(fd);
         return -1;
     }
@@ -66,11 +66,7 @@ bool sendSome(int fd, const std::string &bytes, size_t &offset)
     return true;
 }
 
-Epoll::Epoll()
-    : m_fd(epoll_create1(EPOLL_CLOEXEC))
-    , m_events(1024)
-{
-}
+Epoll::Epoll() : m_fd(epoll_create1(EPOLL_CLOEXEC)), m_events(1024) {}
 
 Epoll::~Epoll()
 {

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -56,8 +57,8 @@ bool parseUrl(const std::string &url, Options &o)
 
 std::string Options::request() const
 {
-    std::string r = method + ' ' + path + " HTTP/1.1\r\nHost: " + host + ':' + std::to_string(port)
-                    + "\r\n";
+    std::string r =
+        method + ' ' + path + " HTTP/1.1\r\nHost: " + host + ':' + std::to_string(port) + "\r\n";
     bool hasContentType = false;
     for (const std::string &h : headers) {
         r += h + "\r\n";
@@ -81,6 +82,14 @@ std::optional<Options> parseOptions(int argc, char **argv)
         if (arg == "--help" || arg == "-h") {
             std::fputs(kUsage, stdout);
             std::exit(0);
+        }
+        static const std::string known[] = {
+            "--mode",    "--url",         "--body",          "--body-file", "--header",
+            "--method",  "--concurrency", "--duration",      "--warmup",    "--streams",
+            "--ramp-ms", "--stall-ms",    "--expect-events", "--timeout"};
+        if (std::find(std::begin(known), std::end(known), arg) == std::end(known)) {
+            fail("unknown option " + arg);
+            return std::nullopt;
         }
         if (i + 1 >= argc) {
             fail("missing value for " + arg);
@@ -126,9 +135,6 @@ std::optional<Options> parseOptions(int argc, char **argv)
             o.expectEvents = std::atoi(v.c_str());
         } else if (arg == "--timeout") {
             o.timeoutS = std::atof(v.c_str());
-        } else {
-            fail("unknown option " + arg);
-            return std::nullopt;
         }
     }
     if (url.empty() || !parseUrl(url, o)) {

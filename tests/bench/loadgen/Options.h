@@ -12,7 +12,11 @@ namespace aisbf::test {
 /** Command line of aisbf-loadgen. */
 struct Options
 {
-    enum class Mode { RequestResponse, Stream };
+    enum class Mode
+    {
+        RequestResponse,
+        Stream
+    };
     Mode mode = Mode::RequestResponse;
     std::string host;
     int port = 80;

@@ -31,11 +31,8 @@ class Runner
 {
 public:
     explicit Runner(const Options &o)
-        : m_options(o)
-        , m_request(o.request())
-        , m_connections(size_t(o.concurrency))
-    {
-    }
+        : m_options(o), m_request(o.request()), m_connections(size_t(o.concurrency))
+    {}
 
     int run()
     {
@@ -160,7 +157,8 @@ private:
                 return;
             }
             size_t used = 0;
-            const auto result = n == 0 ? c.parser.onEof() : c.parser.feed(m_buffer, size_t(n), used);
+            const auto result =
+                n == 0 ? c.parser.onEof() : c.parser.feed(m_buffer, size_t(n), used);
             if (result == HttpResponseParser::Result::Error) {
                 fail(i);
                 return;

@@ -16,13 +16,13 @@ public:
     void setNow(int64_t ns) { m_nowNs = ns; }
     void onBody(std::string_view bytes) override;
 
-    int64_t sentNs = 0;        //!< request written
-    int64_t firstEventNs = 0;  //!< 0 until the first event
+    int64_t sentNs = 0;       //!< request written
+    int64_t firstEventNs = 0; //!< 0 until the first event
     int64_t lastEventNs = 0;
     int64_t maxGapNs = 0;
-    int events = 0;            //!< data events other than [DONE]
+    int events = 0; //!< data events other than [DONE]
     int stalls = 0;
-    bool done = false;         //!< saw `data: [DONE]`
+    bool done = false; //!< saw `data: [DONE]`
     int64_t stallNs = 100'000'000;
 
 private:

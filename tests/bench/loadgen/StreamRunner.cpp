@@ -15,7 +15,14 @@ namespace aisbf::test {
 
 namespace {
 
-enum class Failure { None, Connect, Status, Incomplete, Timeout };
+enum class Failure
+{
+    None,
+    Connect,
+    Status,
+    Incomplete,
+    Timeout
+};
 
 struct Stream
 {
@@ -32,11 +39,8 @@ class Runner
 {
 public:
     explicit Runner(const Options &o)
-        : m_options(o)
-        , m_request(o.request())
-        , m_streams(size_t(o.streams))
-    {
-    }
+        : m_options(o), m_request(o.request()), m_streams(size_t(o.streams))
+    {}
 
     int run()
     {
@@ -49,8 +53,8 @@ public:
             if (now >= deadline)
                 break;
             // Stream i starts at start + i * ramp / N.
-            while (started < m_streams.size()
-                   && start + rampNs * int64_t(started) / int64_t(m_streams.size()) <= now)
+            while (started < m_streams.size() &&
+                   start + rampNs * int64_t(started) / int64_t(m_streams.size()) <= now)
                 open(started++);
             const int timeoutMs = started < m_streams.size() ? 1 : 10;
             const int n = m_epoll.wait(timeoutMs);
@@ -158,20 +162,19 @@ private:
             if (s.sse.firstEventNs > 0)
                 ttfc.push_back(uint64_t((s.sse.firstEventNs - s.sse.sentNs) / 1000));
         }
-        std::printf("{\"mode\":\"stream\",\"streams\":%zu,\"ok\":%llu,\"failures\":%llu,"
-                    "\"stalls\":%llu,\"ttfc_p50_us\":%llu,\"ttfc_p99_us\":%llu,"
-                    "\"max_gap_us\":%llu,\"events\":%llu,\"fail_connect\":%llu,"
-                    "\"fail_status\":%llu,\"fail_incomplete\":%llu,\"fail_timeout\":%llu,"
-                    "\"seconds\":%.2f}\n",
-                    m_streams.size(), (unsigned long long)ok,
-                    (unsigned long long)(m_streams.size() - ok), (unsigned long long)stalls,
-                    (unsigned long long)percentile(ttfc, 0.50),
-                    (unsigned long long)percentile(ttfc, 0.99),
-                    (unsigned long long)(maxGapNs / 1000), (unsigned long long)events,
-                    (unsigned long long)failures[int(Failure::Connect)],
-                    (unsigned long long)failures[int(Failure::Status)],
-                    (unsigned long long)failures[int(Failure::Incomplete)],
-                    (unsigned long long)failures[int(Failure::Timeout)], seconds);
+        std::printf(
+            "{\"mode\":\"stream\",\"streams\":%zu,\"ok\":%llu,\"failures\":%llu,"
+            "\"stalls\":%llu,\"ttfc_p50_us\":%llu,\"ttfc_p99_us\":%llu,"
+            "\"max_gap_us\":%llu,\"events\":%llu,\"fail_connect\":%llu,"
+            "\"fail_status\":%llu,\"fail_incomplete\":%llu,\"fail_timeout\":%llu,"
+            "\"seconds\":%.2f}\n",
+            m_streams.size(), (unsigned long long)ok, (unsigned long long)(m_streams.size() - ok),
+            (unsigned long long)stalls, (unsigned long long)percentile(ttfc, 0.50),
+            (unsigned long long)percentile(ttfc, 0.99), (unsigned long long)(maxGapNs / 1000),
+            (unsigned long long)events, (unsigned long long)failures[int(Failure::Connect)],
+            (unsigned long long)failures[int(Failure::Status)],
+            (unsigned long long)failures[int(Failure::Incomplete)],
+            (unsigned long long)failures[int(Failure::Timeout)], seconds);
         std::fflush(stdout);
     }
 
