@@ -87,9 +87,11 @@ void ChatSession::start()
         if (left > 0ms) {
             cooling.append(int(i));
             weights.append(0);
-            m_attempts.append({candidate.key, QStringLiteral("cooling down, %1 s left (%2)")
-                                                  .arg((left.count() + 999) / 1000)
-                                                  .arg(m_services.cooldowns->reason(candidate.key))});
+            m_attempts.append({candidate.key,
+                               QStringLiteral("cooling down, %1 s left (%2)")
+                                   .arg((left.count() + 999) / 1000)
+                                   .arg(m_services.cooldowns->reason(candidate.key)),
+                               false});
         } else {
             weights.append(candidate.weight > 0 ? candidate.weight : 1);
         }
@@ -170,7 +172,7 @@ void ChatSession::answerAllFailed()
     }
     if (soonest > 0ms)
         m_response.addHeader("Retry-After", QByteArray::number((soonest.count() + 999) / 1000));
-    m_response.record().failovers = int(m_attempts.size());
+    m_response.record().failovers = failovers();
     m_response.sendJson(503, QJsonDocument(document).toJson(QJsonDocument::Compact));
     done();
 }
@@ -180,13 +182,21 @@ void ChatSession::commitHeaders()
     const Candidate &candidate = current();
     m_response.addHeader("X-AISBF-Provider", candidate.provider->id.toUtf8());
     m_response.addHeader("X-AISBF-Model", candidate.model.toUtf8());
-    m_response.record().failovers = int(m_attempts.size());
-    if (!m_attempts.isEmpty()) {
-        QStringList failed;
-        for (const Attempt &attempt : std::as_const(m_attempts))
+    m_response.record().failovers = failovers();
+    // Only entries that were tried and failed; one skipped while cooling down saw no traffic.
+    QStringList failed;
+    for (const Attempt &attempt : std::as_const(m_attempts)) {
+        if (attempt.tried)
             failed.append(attempt.key);
-        m_response.addHeader("X-AISBF-Failover", failed.join(u", ").toUtf8());
     }
+    if (!failed.isEmpty())
+        m_response.addHeader("X-AISBF-Failover", failed.join(u", ").toUtf8());
+}
+
+int ChatSession::failovers() const
+{
+    return int(std::count_if(m_attempts.cbegin(), m_attempts.cend(),
+                             [](const Attempt &attempt) { return attempt.tried; }));
 }
 
 void ChatSession::upstreamHead(int status, const upstream::HeaderList &headers)

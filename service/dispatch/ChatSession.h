@@ -54,6 +54,7 @@ private:
     {
         QString key;
         QString error;
+        bool tried = true; ///< false: skipped while cooling down (listed in a 503 only)
     };
 
     void upstreamHead(int status, const upstream::HeaderList &headers) override;
@@ -65,6 +66,7 @@ private:
     void attemptFailed(const QString &error, std::chrono::milliseconds cooldown);
     void answerAllFailed();
     void commitHeaders();
+    int failovers() const;
     void forwardStreamBytes(const QByteArray &bytes);
     void endStreamWithError(const QString &message);
     void onClientGone();

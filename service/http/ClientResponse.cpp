@@ -40,8 +40,11 @@ void ClientResponse::addHeader(const QByteArray &name, const QByteArray &value)
 
 void ClientResponse::write(const QByteArray &bytes)
 {
-    if (m_socket)
-        m_socket->write(bytes);
+    if (!m_socket)
+        return;
+    m_socket->write(bytes);
+    // Qt would otherwise send on the next event-loop pass; sending now saves that pass.
+    m_socket->flush();
 }
 
 void ClientResponse::markFirstByte()

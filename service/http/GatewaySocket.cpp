@@ -55,15 +55,26 @@ void GatewaySocket::onBytesArrived()
         skip(bytesAvailable());
         return;
     }
-    if (m_inRequest)
+    if (!m_inRequest) {
+        m_inRequest = true;
+        m_requestStart = m_lastActivity;
+        m_headChecked = false;
+        m_head.clear();
+    }
+    if (m_headChecked)
         return;
-    m_inRequest = true;
-    m_requestStart = m_lastActivity;
-    const QByteArray start = peek(kMaxHeadBytes);
-    const qsizetype headEnd = start.indexOf("\r\n\r\n");
-    if (headEnd < 0)
-        return; // head spread over reads: the request timeout still bounds it
-    const qint64 length = declaredBodyLength(QByteArrayView(start).first(headEnd));
+    // The head may arrive over several reads. The server's parser reads every byte inside a
+    // transaction right after this slot, so peek() here sees exactly the bytes it has not read
+    // yet: the new ones. Collect them until the head is complete.
+    m_head += peek(kMaxHeadBytes - m_head.size());
+    const qsizetype headEnd = m_head.indexOf("\r\n\r\n");
+    if (headEnd < 0) {
+        m_headChecked = m_head.size() >= kMaxHeadBytes; // oversized: the timeout bounds it
+        return;
+    }
+    m_headChecked = true;
+    const qint64 length = declaredBodyLength(QByteArrayView(m_head).first(headEnd));
+    m_head.clear();
     if (length == -2) {
         reject(411, "length_required",
                QByteArrayLiteral("chunked request bodies are not accepted; send Content-Length"));

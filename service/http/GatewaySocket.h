@@ -46,7 +46,9 @@ private:
     const ClientLimits &m_limits;
     Clock::time_point m_requestStart{};
     Clock::time_point m_lastActivity{};
+    QByteArray m_head; ///< the request head so far, while it arrives in pieces
     bool m_inRequest = false;
+    bool m_headChecked = false;
     bool m_rejected = false;
     int m_activeResponses = 0;
 };

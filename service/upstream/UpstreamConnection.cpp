@@ -79,6 +79,8 @@ void UpstreamConnection::send(const QByteArray &requestBytes)
 {
     resetParser();
     m_socket->write(requestBytes);
+    if (m_socket->state() == QAbstractSocket::ConnectedState)
+        m_socket->flush(); // now, not on the next event-loop pass
 }
 
 void UpstreamConnection::abort()
@@ -96,6 +98,7 @@ void UpstreamConnection::resetParser()
     http_parser_init(&m_parser, HTTP_RESPONSE);
     m_parser.data = this;
     m_headers.clear();
+    m_body.clear();
     m_lastWasValue = false;
     m_anyByte = false;
     m_headSeen = false;
@@ -126,6 +129,8 @@ void UpstreamConnection::onReadyRead()
     }();
     QPointer<UpstreamConnection> guard(this);
     http_parser_execute(&m_parser, &settings, data.constData(), size_t(data.size()));
+    if (guard)
+        deliverBody();
     if (!guard || !m_user)
         return;
     if (m_parser.http_errno != HPE_OK && m_parser.http_errno != HPE_PAUSED) {
@@ -150,6 +155,9 @@ void UpstreamConnection::onClosed(Failure::Kind kind, const QString &detail)
         Q_EMIT closedWhileIdle(this);
         return;
     }
+    deliverBody();
+    if (!m_user)
+        return;
     // A body delimited by the connection's end is complete only now.
     if (m_anyByte && !m_messageDone) {
         QPointer<UpstreamConnection> guard(this);
@@ -206,15 +214,28 @@ int UpstreamConnection::onHeadersComplete(http_parser *parser)
 
 int UpstreamConnection::onBody(http_parser *parser, const char *at, size_t length)
 {
-    UpstreamConnection *c = self(parser);
-    if (c->m_user)
-        c->m_user->connectionBody(QByteArray(at, qsizetype(length)));
+    // Collected and handed over once per socket read: several HTTP chunks that arrived
+    // together become one delivery (and one client write) instead of one each.
+    self(parser)->m_body.append(at, qsizetype(length));
     return 0;
+}
+
+void UpstreamConnection::deliverBody()
+{
+    if (m_body.isEmpty())
+        return;
+    const QByteArray body = std::exchange(m_body, QByteArray());
+    if (m_user)
+        m_user->connectionBody(body);
 }
 
 int UpstreamConnection::onMessageComplete(http_parser *parser)
 {
     UpstreamConnection *c = self(parser);
+    QPointer<UpstreamConnection> guard(c);
+    c->deliverBody();
+    if (!guard)
+        return 0;
     c->m_messageDone = true;
     ++c->m_responses;
     c->m_keepAlive = c->m_keepAlive && http_should_keep_alive(parser) != 0;

@@ -59,6 +59,7 @@ private:
     void onReadyRead();
     void onClosed(Failure::Kind kind, const QString &detail);
     void resetParser();
+    void deliverBody();
 
     static int onStatus(http_parser *parser, const char *at, size_t length);
     static int onHeaderField(http_parser *parser, const char *at, size_t length);
@@ -72,6 +73,7 @@ private:
     ConnectionUser *m_user = nullptr;
     http_parser m_parser{};
     HeaderList m_headers;
+    QByteArray m_body; ///< body bytes parsed from the current read, not yet delivered
     bool m_lastWasValue = false;
     bool m_anyByte = false;
     bool m_headSeen = false;
