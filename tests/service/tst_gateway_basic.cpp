@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The operator guide's config and curl calls against a real gateway: health, model lists, every
 // chat path, request ids, and an access log that never holds a secret or a prompt.
+#include "GatewayTestMain.h"
 #include "TestClient.h"
 #include "TestGateway.h"
 
@@ -410,5 +411,5 @@ void TestGatewayBasic::accessLogHoldsNoSecrets()
         QVERIFY2(!log.contains(secret), secret.constData());
 }
 
-QTEST_GUILESS_MAIN(TestGatewayBasic)
+AISBF_GATEWAY_TEST_MAIN(TestGatewayBasic)
 #include "tst_gateway_basic.moc"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Everything a client can get wrong, and what the gateway answers: OpenAI-shaped errors with the
 // right status, limits on bodies and slow clients, bearer auth, and no secret in any answer.
+#include "GatewayTestMain.h"
 #include "TestClient.h"
 #include "TestGateway.h"
 
@@ -417,5 +418,5 @@ void TestGatewayErrors::upstreamErrorsHideKey()
         QVERIFY2(message.contains(QLatin1String("HTTP 500")), qPrintable(message));
 }
 
-QTEST_GUILESS_MAIN(TestGatewayErrors)
+AISBF_GATEWAY_TEST_MAIN(TestGatewayErrors)
 #include "tst_gateway_errors.moc"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Token limits: context_size and max_request_tokens refuse a request that cannot fit with a 400
 // naming the numbers, and in a rotation only the entries it fits are tried.
+#include "GatewayTestMain.h"
 #include "TestClient.h"
 #include "TestGateway.h"
 
@@ -120,5 +121,5 @@ void TestGatewayLimits::tokenLimits()
     QCOMPARE(m_good.requestCount(), before);
 }
 
-QTEST_GUILESS_MAIN(TestGatewayLimits)
+AISBF_GATEWAY_TEST_MAIN(TestGatewayLimits)
 #include "tst_gateway_limits.moc"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Rotations: the names they answer to, weighted shares, failover on every kind of upstream
 // failure, cooldowns (how long, which setting wins, Retry-After) and the all-failed answer.
+#include "GatewayTestMain.h"
 #include "TestClient.h"
 #include "TestGateway.h"
 
@@ -392,5 +393,5 @@ void TestGatewayRotation::allEntriesFailing()
     QCOMPARE(m_bad.requestCount() + limited.requestCount(), before);
 }
 
-QTEST_GUILESS_MAIN(TestGatewayRotation)
+AISBF_GATEWAY_TEST_MAIN(TestGatewayRotation)
 #include "tst_gateway_rotation.moc"

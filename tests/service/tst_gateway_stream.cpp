@@ -2,6 +2,7 @@
 // Streaming: events pass through as they come, a client that leaves cancels the upstream, a
 // stream that breaks ends with an error event and a clean chunked end, a stream that breaks
 // before its first event fails over, and a hundred streams at once all finish.
+#include "GatewayTestMain.h"
 #include "TestClient.h"
 #include "TestGateway.h"
 
@@ -261,5 +262,5 @@ void TestGatewayStream::hundredConcurrentStreams()
     QTRY_COMPARE(m_gateway->activeSessions(), 0);
 }
 
-QTEST_GUILESS_MAIN(TestGatewayStream)
+AISBF_GATEWAY_TEST_MAIN(TestGatewayStream)
 #include "tst_gateway_stream.moc"
