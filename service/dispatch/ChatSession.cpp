@@ -5,6 +5,7 @@
 #include "upstream/UpstreamCall.h"
 #include "upstream/UpstreamClient.h"
 
+#include <protocol/JsonPatch.h>
 #include <routing/WeightedChoice.h>
 
 #include <QDateTime>
@@ -59,9 +60,9 @@ QString upstreamErrorMessage(const QByteArray &body)
 } // namespace
 
 ChatSession::ChatSession(Services services, http::ClientResponse response, Resolution resolution,
-                         QJsonObject body, bool stream)
-    : m_services(services), m_response(std::move(response)),
-      m_resolution(std::move(resolution)), m_body(std::move(body)), m_stream(stream)
+                         Request request)
+    : m_services(services), m_response(std::move(response)), m_resolution(std::move(resolution)),
+      m_request(std::move(request))
 {
     m_response.record().route = m_resolution.route;
     if (http::GatewaySocket *socket = m_response.socket()) {
@@ -81,9 +82,8 @@ void ChatSession::start()
         const Candidate &candidate = *m_resolution.candidates[i];
         // A direct provider call is the caller's explicit choice: it is tried even while
         // cooling down. Rotations route around cooling entries.
-        const auto left = m_resolution.isRotation
-                              ? m_services.cooldowns->remaining(candidate.key, now)
-                              : 0ms;
+        const auto left =
+            m_resolution.isRotation ? m_services.cooldowns->remaining(candidate.key, now) : 0ms;
         if (left > 0ms) {
             cooling.append(int(i));
             weights.append(0);
@@ -121,17 +121,30 @@ void ChatSession::nextAttempt()
     request.target = candidate.chatTarget;
     request.timeouts = candidate.timeouts;
     request.headers = {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
-                       {QByteArrayLiteral("Accept"), m_stream
+                       {QByteArrayLiteral("Accept"), m_request.stream
                                                          ? QByteArrayLiteral("text/event-stream")
                                                          : QByteArrayLiteral("application/json")}};
     if (!candidate.authorization.isEmpty())
         request.headers.append({QByteArrayLiteral("Authorization"), candidate.authorization});
-    m_body.insert(QLatin1String("model"), candidate.model);
-    request.body = QJsonDocument(m_body).toJson(QJsonDocument::Compact);
+    request.body = upstreamBody(candidate);
     // Assigned before begin(): a synchronous failure inside begin() must find m_call set.
     m_call = std::make_unique<upstream::UpstreamCall>(m_services.client, request,
                                                       static_cast<upstream::Listener *>(this));
     m_call->begin();
+}
+
+QByteArray ChatSession::upstreamBody(const Candidate &candidate) const
+{
+    // The client's bytes go upstream untouched unless the model name differs; then only that
+    // value is spliced in. Re-serializing the whole document is the rare fallback.
+    if (candidate.model == m_request.model)
+        return m_request.raw;
+    if (auto patched =
+            protocol::replaceTopLevelValue(m_request.raw, "model", candidate.modelLiteral))
+        return *patched;
+    QJsonObject object = m_request.object;
+    object.insert(QLatin1String("model"), candidate.model);
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
 void ChatSession::attemptFailed(const QString &error, std::chrono::milliseconds cooldown)
@@ -155,8 +168,11 @@ void ChatSession::answerAllFailed()
     const QString what = m_resolution.isRotation
                              ? QStringLiteral("every entry of ") + m_resolution.route
                              : m_resolution.route;
-    protocol::OpenAiError error{503, what + QStringLiteral(" failed: ") + summary.join(u"; "),
-                                {}, QByteArrayLiteral("upstream_unavailable"), {}};
+    protocol::OpenAiError error{503,
+                                what + QStringLiteral(" failed: ") + summary.join(u"; "),
+                                {},
+                                QByteArrayLiteral("upstream_unavailable"),
+                                {}};
     QJsonObject document = QJsonDocument::fromJson(error.toJson()).object();
     QJsonObject inner = document.value(QLatin1String("error")).toObject();
     inner.insert(QStringLiteral("attempts"), attempts);
@@ -208,7 +224,7 @@ void ChatSession::upstreamHead(int status, const upstream::HeaderList &headers)
         m_mode = Mode::ErrorBody;
     } else if (status < 200 || status >= 300) {
         m_mode = Mode::PassThrough; // the request itself is wrong: every entry would say so
-    } else if (m_stream && contentType.startsWith("text/event-stream")) {
+    } else if (m_request.stream && contentType.startsWith("text/event-stream")) {
         m_mode = Mode::Streaming;
     } else {
         m_mode = Mode::Buffered;
@@ -275,9 +291,12 @@ void ChatSession::endStreamWithError(const QString &message)
     const Candidate &candidate = current();
     m_services.cooldowns->coolDown(candidate.key, std::chrono::seconds(candidate.cooldownSec),
                                    message);
-    protocol::OpenAiError error{502, message + QStringLiteral(" (") + candidate.key +
-                                         QStringLiteral("); the response is incomplete."),
-                                {}, QByteArrayLiteral("upstream_stream_error"), {}};
+    protocol::OpenAiError error{502,
+                                message + QStringLiteral(" (") + candidate.key +
+                                    QStringLiteral("); the response is incomplete."),
+                                {},
+                                QByteArrayLiteral("upstream_stream_error"),
+                                {}};
     m_response.streamChunk(error.toSseEvent());
     m_response.record().status = 502;
     m_response.endStream();
@@ -320,9 +339,9 @@ void ChatSession::upstreamFinished()
         done();
         return;
     case Mode::Buffered: {
-        QJsonParseError parseError{};
-        QJsonDocument::fromJson(m_buffer, &parseError);
-        if (parseError.error != QJsonParseError::NoError) {
+        // A shape check, not a parse: a full parse of every answer cost more than the rest of
+        // the gateway's work on it, and garbage or a cut body fails this check just the same.
+        if (!protocol::looksLikeJsonObject(m_buffer)) {
             attemptFailed(QStringLiteral("invalid JSON from upstream"),
                           std::chrono::seconds(candidate.cooldownSec));
             return;
@@ -336,7 +355,8 @@ void ChatSession::upstreamFinished()
     }
     case Mode::Streaming:
         if (!m_response.isStreaming()) {
-            attemptFailed(QStringLiteral("empty stream"), std::chrono::seconds(candidate.cooldownSec));
+            attemptFailed(QStringLiteral("empty stream"),
+                          std::chrono::seconds(candidate.cooldownSec));
             return;
         }
         if (!m_sawDone) {
@@ -369,7 +389,9 @@ void ChatSession::upstreamFailed(const upstream::Failure &failure)
         protocol::OpenAiError error{timeout ? 504 : 502,
                                     QStringLiteral("provider ") + candidate.key +
                                         QStringLiteral(" failed: ") + failure.describe(),
-                                    {}, QByteArrayLiteral("upstream_error"), {}};
+                                    {},
+                                    QByteArrayLiteral("upstream_error"),
+                                    {}};
         m_response.record().failovers = 0;
         m_response.sendError(error);
         done();

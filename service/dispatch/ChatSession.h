@@ -38,8 +38,18 @@ public:
         CooldownBook *cooldowns = nullptr;
     };
 
+    /** The request as the client sent it: raw bytes (forwarded as they are where possible),
+     *  the parsed object, and the "model" it asked for. */
+    struct Request
+    {
+        QByteArray raw;
+        QJsonObject object;
+        QString model;
+        bool stream = false;
+    };
+
     ChatSession(Services services, http::ClientResponse response, Resolution resolution,
-                QJsonObject body, bool stream);
+                Request request);
     ~ChatSession() override;
 
     void start();
@@ -57,6 +67,7 @@ private:
         bool tried = true; ///< false: skipped while cooling down (listed in a 503 only)
     };
 
+    QByteArray upstreamBody(const Candidate &candidate) const;
     void upstreamHead(int status, const upstream::HeaderList &headers) override;
     void upstreamData(const QByteArray &bytes) override;
     void upstreamFinished() override;
@@ -78,8 +89,7 @@ private:
     Services m_services;
     http::ClientResponse m_response;
     Resolution m_resolution;
-    QJsonObject m_body;
-    bool m_stream;
+    Request m_request;
     QList<int> m_order;
     qsizetype m_next = 0;
     QList<Attempt> m_attempts;

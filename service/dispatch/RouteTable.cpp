@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "RouteTable.h"
 
+#include <protocol/JsonPatch.h>
 #include <routing/RouteRef.h>
 
 #include <QJsonArray>
@@ -101,6 +102,7 @@ RouteTable::providerCandidate(const config::ProviderConfig &provider, const QStr
     auto candidate = std::make_shared<Candidate>();
     candidate->provider = &provider;
     candidate->model = model;
+    candidate->modelLiteral = protocol::jsonStringLiteral(model);
     candidate->key = provider.id + u'/' + model;
     const config::ModelConfig *modelConfig = provider.model(model);
     candidate->cooldownSec = (modelConfig && modelConfig->errorCooldownSec)

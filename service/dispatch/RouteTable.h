@@ -20,6 +20,7 @@ struct Candidate
 {
     const config::ProviderConfig *provider = nullptr;
     QString model;    ///< the upstream's model name
+    QByteArray modelLiteral; ///< model as a JSON string literal, spliced into request bodies
     QString key;      ///< "provider/model": cooldown and log key
     double weight = 1;
     int cooldownSec = 30;                 ///< entry > model > provider > rotation > 30 s

@@ -30,7 +30,11 @@ protected:
     void timerEvent(QTimerEvent *event) override;
 
 private:
+    QByteArray timestamp();
+
     std::FILE *m_out;
+    qint64 m_stampSecond = -1;
+    QByteArray m_stampPrefix; ///< "2026-11-24T03:40:14" for m_stampSecond
     QByteArray m_buffer;
     QBasicTimer m_timer;
     bool m_enabled = true;

@@ -152,7 +152,7 @@ void ChatController::complete(const QHttpServerRequest &request, dispatch::Scope
     }
     auto *session = new dispatch::ChatSession(
         {m_gateway.upstreamClient(), m_gateway.cooldowns()}, std::move(response),
-        std::move(resolution), std::move(parsed.body), parsed.stream);
+        std::move(resolution), {request.body(), parsed.body, parsed.model, parsed.stream});
     m_gateway.sessionStarted();
     QObject::connect(session, &dispatch::ChatSession::finished, &m_gateway,
                      [gateway = &m_gateway] { gateway->sessionFinished(); });

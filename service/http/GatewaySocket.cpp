@@ -66,7 +66,7 @@ void GatewaySocket::onBytesArrived()
     // The head may arrive over several reads. The server's parser reads every byte inside a
     // transaction right after this slot, so peek() here sees exactly the bytes it has not read
     // yet: the new ones. Collect them until the head is complete.
-    m_head += peek(kMaxHeadBytes - m_head.size());
+    m_head += peek(qMin(bytesAvailable(), kMaxHeadBytes - m_head.size()));
     const qsizetype headEnd = m_head.indexOf("\r\n\r\n");
     if (headEnd < 0) {
         m_headChecked = m_head.size() >= kMaxHeadBytes; // oversized: the timeout bounds it

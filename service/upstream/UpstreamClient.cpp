@@ -12,18 +12,25 @@ Q_LOGGING_CATEGORY(lcUpstream, "aisbf.upstream")
 namespace aisbf::upstream {
 
 UpstreamClient::UpstreamClient(Settings settings, QObject *parent)
-    : QObject(parent), m_settings(std::move(settings)),
-      m_tls(QSslConfiguration::defaultConfiguration())
+    : QObject(parent), m_settings(std::move(settings))
 {
-    m_tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    m_sweep.start(std::max(1000, m_settings.idleKeepMs / 4), this);
+}
+
+const QSslConfiguration &UpstreamClient::tlsConfiguration()
+{
+    if (m_tls)
+        return *m_tls;
+    m_tls = QSslConfiguration::defaultConfiguration();
+    m_tls->setPeerVerifyMode(QSslSocket::VerifyPeer);
     if (!m_settings.extraCaFile.isEmpty()) {
         const QList<QSslCertificate> extra =
             QSslCertificate::fromPath(m_settings.extraCaFile, QSsl::Pem);
         if (extra.isEmpty())
             qCWarning(lcUpstream) << "no certificates read from" << m_settings.extraCaFile;
-        m_tls.addCaCertificates(extra);
+        m_tls->addCaCertificates(extra);
     }
-    m_sweep.start(std::max(1000, m_settings.idleKeepMs / 4), this);
+    return *m_tls;
 }
 
 UpstreamClient::~UpstreamClient()
@@ -50,7 +57,7 @@ UpstreamConnection *UpstreamClient::acquire(const Origin &origin, bool *reused)
     *reused = false;
     auto *connection = new UpstreamConnection(origin);
     connection->open(m_settings.proxies.proxyFor(origin.scheme, origin.host),
-                     origin.isTls() ? &m_tls : nullptr);
+                     origin.isTls() ? &tlsConfiguration() : nullptr);
     return connection;
 }
 

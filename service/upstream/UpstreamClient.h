@@ -10,6 +10,7 @@
 #include <QSslConfiguration>
 
 #include <chrono>
+#include <optional>
 
 namespace aisbf::upstream {
 
@@ -52,9 +53,10 @@ private:
     };
 
     void dropIdle(UpstreamConnection *connection);
+    const QSslConfiguration &tlsConfiguration();
 
     Settings m_settings;
-    QSslConfiguration m_tls;
+    std::optional<QSslConfiguration> m_tls; ///< built on first TLS use (loading CAs is slow)
     QHash<QByteArray, QList<Idle>> m_idle;
     QBasicTimer m_sweep;
 };

@@ -78,7 +78,7 @@ QList<SseParser::Event> SseParser::feed(const QByteArray &bytes)
 
 bool looksLikeJsonObject(const QByteArray &data)
 {
-    const QByteArray trimmed = data.trimmed();
+    const QByteArrayView trimmed = QByteArrayView(data).trimmed();
     if (trimmed == "[DONE]")
         return true;
     return trimmed.startsWith('{') && trimmed.endsWith('}');

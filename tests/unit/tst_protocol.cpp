@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include <protocol/JsonPatch.h>
 #include <protocol/OpenAiError.h>
 #include <protocol/SseParser.h>
 #include <protocol/TokenEstimate.h>
@@ -37,6 +38,9 @@ private Q_SLOTS:
     void errorHasOpenAiShape();
     void errorAsSseEvent();
     void tokenEstimate();
+    void replaceTopLevelValue_data();
+    void replaceTopLevelValue();
+    void jsonStringLiteral();
 };
 
 void TestProtocol::sseEventsSurviveAnySplit_data()
@@ -137,6 +141,52 @@ void TestProtocol::tokenEstimate()
     // 440 bytes / 4 = 110, plus 4 per message.
     QCOMPARE(aisbf::protocol::estimatePromptTokens(messages), qint64(118));
     QCOMPARE(aisbf::protocol::estimatePromptTokens({}), qint64(0));
+}
+
+void TestProtocol::replaceTopLevelValue_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QByteArray>("expected"); // empty: not found
+    QTest::addRow("first key") << QByteArray(R"({"model":"a/m","messages":[]})")
+                               << QByteArray(R"({"model":"m2","messages":[]})");
+    QTest::addRow("last key, spaces")
+        << QByteArray("{ \"messages\" : [ {\"role\":\"user\",\"content\":\"x\"} ] ,\n \"model\" : \"a/m\" }")
+        << QByteArray("{ \"messages\" : [ {\"role\":\"user\",\"content\":\"x\"} ] ,\n \"model\" : \"m2\" }");
+    QTest::addRow("nested model untouched")
+        << QByteArray(R"({"meta":{"model":"x"},"model":"a/m"})")
+        << QByteArray(R"({"meta":{"model":"x"},"model":"m2"})");
+    QTest::addRow("model inside a string untouched")
+        << QByteArray(R"({"messages":[{"content":"\"model\":\"y\" {["}],"model":"a"})")
+        << QByteArray(R"({"messages":[{"content":"\"model\":\"y\" {["}],"model":"m2"})");
+    QTest::addRow("scalars before") << QByteArray(R"({"stream":true,"n":1.5e3,"x":null,"model":"a"})")
+                                    << QByteArray(R"({"stream":true,"n":1.5e3,"x":null,"model":"m2"})");
+    QTest::addRow("duplicate keys all replaced") << QByteArray(R"({"model":"a","model":"b"})")
+                                                 << QByteArray(R"({"model":"m2","model":"m2"})");
+    QTest::addRow("absent") << QByteArray(R"({"messages":[]})") << QByteArray();
+    QTest::addRow("escaped key") << QByteArray(R"({"mod\u0065l":"a"})") << QByteArray();
+    QTest::addRow("not an object") << QByteArray(R"(["model"])") << QByteArray();
+}
+
+void TestProtocol::replaceTopLevelValue()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QByteArray, expected);
+    const auto result = aisbf::protocol::replaceTopLevelValue(json, "model", "\"m2\"");
+    if (expected.isEmpty()) {
+        QVERIFY(!result);
+        return;
+    }
+    QVERIFY(result);
+    QCOMPARE(*result, expected);
+    QVERIFY(!QJsonDocument::fromJson(*result).isNull());
+}
+
+void TestProtocol::jsonStringLiteral()
+{
+    QCOMPARE(aisbf::protocol::jsonStringLiteral(QStringLiteral("qwen2.5-coder:32b")),
+             QByteArray("\"qwen2.5-coder:32b\""));
+    QCOMPARE(aisbf::protocol::jsonStringLiteral(QStringLiteral("a\"b\\c")),
+             QByteArray("\"a\\\"b\\\\c\""));
 }
 
 QTEST_GUILESS_MAIN(TestProtocol)
