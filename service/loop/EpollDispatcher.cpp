@@ -297,39 +297,41 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 bool EpollDispatcher::fireTimers()
 {
     const Clock::time_point now = Clock::now();
-    // Fire what is due now; timers re-armed for later wait for the next pass.
-    QList<int> due;
+    // Fire what is due now, one heap entry at a time, so that a handler running a nested event
+    // loop leaves the other due timers in the heap for the nested passes. Entries made during
+    // this pass (re-armed, restarted, or fired by a nested pass) wait for the next one.
+    const quint64 passGeneration = m_generation;
+    std::vector<Due> later;
+    bool fired = false;
     while (!m_due.empty() && m_due.top().deadline <= now) {
         const Due top = m_due.top();
         m_due.pop();
         const auto it = m_timers.find(top.timerId);
         if (it == m_timers.end() || it->second.generation != top.generation)
+            continue; // stale: stopped or restarted since
+        if (top.generation > passGeneration) {
+            later.push_back(top);
             continue;
-        due.append(top.timerId);
-    }
-    bool fired = false;
-    for (int timerId : std::as_const(due)) {
-        auto it = m_timers.find(timerId);
-        if (it == m_timers.end())
-            continue; // stopped by an earlier timer's handler
+        }
         Timer &timer = it->second;
         // Next deadline from the previous one keeps a steady period; after a long stall, restart
         // from now instead of firing a burst of catch-up events.
         timer.deadline += std::chrono::milliseconds(timer.intervalMs);
         if (timer.deadline <= now)
             timer.deadline = now + std::chrono::milliseconds(timer.intervalMs);
-        schedule(timerId, timer);
+        schedule(top.timerId, timer);
         if (timer.firing)
             continue; // still inside its own handler (a nested event loop): skip this tick
         timer.firing = true;
-        QObject *object = timer.object;
-        QTimerEvent event(timerId);
-        QCoreApplication::sendEvent(object, &event);
+        QTimerEvent event(top.timerId);
+        QCoreApplication::sendEvent(timer.object, &event);
         fired = true;
-        it = m_timers.find(timerId);
-        if (it != m_timers.end())
-            it->second.firing = false;
+        const auto after = m_timers.find(top.timerId);
+        if (after != m_timers.end())
+            after->second.firing = false;
     }
+    for (const Due &due : later)
+        m_due.push(due);
     return fired;
 }
 

@@ -55,11 +55,19 @@ void UpstreamConnection::open(const QNetworkProxy &proxy, const QSslConfiguratio
     connect(m_socket, &QAbstractSocket::disconnected, this, [this] {
         onClosed(Failure::Kind::ResetBeforeHead, QStringLiteral("closed by upstream"));
     });
-    connect(m_socket, &QAbstractSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
-        const bool connecting = m_socket->state() != QAbstractSocket::ConnectedState && !m_anyByte;
-        onClosed(connecting ? Failure::Kind::Connect : Failure::Kind::ResetBeforeHead,
-                 m_socket->errorString());
-    });
+    connect(m_socket, &QAbstractSocket::errorOccurred, this,
+            [this, sslSocket](QAbstractSocket::SocketError error) {
+                // A TLS connection is up only once the handshake is done: a rejected
+                // certificate is a failure to connect, not the upstream closing on us.
+                const bool up = m_socket->state() == QAbstractSocket::ConnectedState &&
+                                (!sslSocket || sslSocket->isEncrypted());
+                QString detail = m_socket->errorString();
+                if (error == QAbstractSocket::SslHandshakeFailedError)
+                    detail = QStringLiteral("TLS handshake failed: ") + detail;
+                onClosed(!up && !m_anyByte ? Failure::Kind::Connect
+                                           : Failure::Kind::ResetBeforeHead,
+                         detail);
+            });
     if (sslSocket) {
         connect(sslSocket, &QSslSocket::encrypted, this, [this] {
             if (m_user)
