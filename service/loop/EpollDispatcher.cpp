@@ -3,6 +3,7 @@
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
+#include <QThread>
 #include <QTimerEvent>
 
 #include <cerrno>
@@ -154,6 +155,20 @@ void EpollDispatcher::schedule(int timerId, Timer &timer)
 {
     timer.generation = ++m_generation;
     m_due.push({timer.deadline, timerId, timer.generation});
+    // A stopped timer leaves its entry behind until the old deadline. The gateway starts and
+    // stops minutes-long timeouts for every request, so without this the heap grew by millions
+    // of dead entries (RSS and latency climbing round after round).
+    if (m_due.size() > 2 * m_timers.size() + 1024)
+        compactTimers();
+}
+
+void EpollDispatcher::compactTimers()
+{
+    std::vector<Due> live;
+    live.reserve(m_timers.size());
+    for (const auto &[id, timer] : m_timers)
+        live.push_back({timer.deadline, id, timer.generation});
+    m_due = decltype(m_due)(std::greater<>(), std::move(live));
 }
 
 bool EpollDispatcher::unregisterTimer(int timerId)
@@ -197,6 +212,13 @@ int EpollDispatcher::remainingTime(int timerId)
 
 void EpollDispatcher::wakeUp()
 {
+    // Posting from the loop's own thread (deleteLater, queued calls: several per request)
+    // happens while the loop is running, not waiting: remembering it is enough for the next
+    // pass not to block. Only another thread needs the eventfd.
+    if (QThread::currentThread() == thread()) {
+        m_postedLocally = true;
+        return;
+    }
     if (m_wakeUpPending.testAndSetAcquire(0, 1)) {
         const quint64 one = 1;
         [[maybe_unused]] const ssize_t written = ::write(m_wakeFd, &one, sizeof(one));
@@ -238,9 +260,12 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 {
     m_interrupt.storeRelaxed(0);
     Q_EMIT awake();
+    m_postedLocally = false;
     QCoreApplication::sendPostedEvents();
 
-    const bool mayWait = (flags & QEventLoop::WaitForMoreEvents) && !m_interrupt.loadRelaxed();
+    // Events posted while the posted ones ran are delivered on the next pass, without waiting.
+    const bool mayWait =
+        (flags & QEventLoop::WaitForMoreEvents) && !m_interrupt.loadRelaxed() && !m_postedLocally;
     applyInterest();
     int timeout = 0;
     if (mayWait) {

@@ -49,6 +49,9 @@ public:
     void wakeUp() override;
     void interrupt() override;
 
+    /** Deadline entries held, live and stale (for tests: it must stay bounded). */
+    qsizetype timerEntries() const { return qsizetype(m_due.size()); }
+
 private:
     using Clock = std::chrono::steady_clock;
 
@@ -88,12 +91,14 @@ private:
     bool activateSockets(int count);
     bool fireTimers();
     void schedule(int timerId, Timer &timer);
+    void compactTimers();
     void drainWakeUps();
 
     int m_epoll = -1;
     int m_wakeFd = -1;
     QAtomicInt m_wakeUpPending{0};
     QAtomicInt m_interrupt{0};
+    bool m_postedLocally = false; ///< an event was posted from this thread since the last pass
     std::unordered_map<int, FdWatch> m_watches;
     QSet<int> m_dirty;
     QList<QSocketNotifier *> m_activating; ///< notifiers of this pass; cleared when unregistered

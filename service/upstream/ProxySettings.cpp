@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ProxySettings.h"
 
+#include <QHostAddress>
 #include <QUrl>
 
 namespace aisbf::upstream {
@@ -49,8 +50,7 @@ ProxySettings ProxySettings::fromEnvironment(const QProcessEnvironment &env)
 bool ProxySettings::bypass(const QString &host) const
 {
     const QString lower = host.toLower();
-    if (lower == QLatin1String("localhost") || lower.startsWith(QLatin1String("127.")) ||
-        lower == QLatin1String("::1"))
+    if (lower == QLatin1String("localhost") || QHostAddress(lower).isLoopback())
         return true;
     for (const QString &entry : m_noProxy) {
         if (entry == QLatin1String("*"))

@@ -11,8 +11,7 @@ using Clock = std::chrono::steady_clock;
 
 UpstreamCall::UpstreamCall(UpstreamClient *client, Request request, Listener *listener)
     : m_client(client), m_request(std::move(request)), m_listener(listener)
-{
-}
+{}
 
 UpstreamCall::~UpstreamCall()
 {
@@ -58,8 +57,8 @@ QByteArray UpstreamCall::serialize() const
 {
     QByteArray bytes;
     bytes.reserve(256 + m_request.body.size());
-    bytes += m_request.method + ' ' + m_request.target + " HTTP/1.1\r\nHost: " +
-             m_request.origin.host.toUtf8();
+    bytes += m_request.method + ' ' + m_request.target +
+             " HTTP/1.1\r\nHost: " + m_request.origin.host.toUtf8();
     const bool defaultPort = m_request.origin.port == (m_request.origin.isTls() ? 443 : 80);
     if (!defaultPort)
         bytes += ':' + QByteArray::number(m_request.origin.port);
@@ -102,8 +101,8 @@ void UpstreamCall::timerEvent(QTimerEvent *event)
     case Phase::Body: {
         // Re-arming a timer per chunk would cost a timer-list insert each time; instead the
         // timer fires at the earliest possible deadline and checks the last activity.
-        const auto idle = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() -
-                                                                                m_lastActivity);
+        const auto idle =
+            std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - m_lastActivity);
         const int left = m_request.timeouts.idleMs - int(idle.count());
         if (left > 0) {
             m_timer.start(left, this);

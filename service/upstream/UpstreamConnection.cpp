@@ -79,7 +79,11 @@ void UpstreamConnection::open(const QNetworkProxy &proxy, const QSslConfiguratio
             if (m_user)
                 m_user->connectionReady();
         });
-        m_socket->connectToHost(m_origin.host, m_origin.port);
+        // Unbuffered: reads go straight from the kernel into the QByteArray we parse and
+        // writes straight to the kernel, so an idle pooled connection holds no 16-32 KiB
+        // ring-buffer chunks (they were most of the RSS at 1,000 streams).
+        m_socket->connectToHost(m_origin.host, m_origin.port,
+                                QIODevice::ReadWrite | QIODevice::Unbuffered);
     }
 }
 

@@ -67,6 +67,8 @@ private Q_SLOTS:
     void closeReconnectChurn();
     void closedPeerWhileReadDisabled();
     void bigWriteToSlowReader();
+    void stoppedTimersDoNotAccumulate();
+    void localPostDoesNotWait();
 };
 
 void TestEpollDispatcher::initTestCase()
@@ -461,6 +463,42 @@ void TestEpollDispatcher::bigWriteToSlowReader()
     QVERIFY2(spin([&] { return written == kTotal && got.size() == kTotal; }, 8000),
              qPrintable(QStringLiteral("written %1, read %2").arg(written).arg(got.size())));
     QVERIFY(got == payload);
+}
+
+void TestEpollDispatcher::stoppedTimersDoNotAccumulate()
+{
+    // The gateway starts and stops minutes-long timeouts for every request.
+    auto *dispatcher =
+        qobject_cast<aisbf::loop::EpollDispatcher *>(QAbstractEventDispatcher::instance());
+    QBasicTimer keep;
+    keep.start(60'000, this);
+    for (int i = 0; i < 200'000; ++i) {
+        QBasicTimer timer;
+        timer.start(300'000, this);
+        timer.stop();
+    }
+    QVERIFY2(dispatcher->timerEntries() < 4096,
+             qPrintable(QString::number(dispatcher->timerEntries())));
+    QVERIFY(dispatcher->remainingTime(keep.timerId()) > 50'000);
+    keep.stop();
+}
+
+void TestEpollDispatcher::localPostDoesNotWait()
+{
+    // A queued call made from the loop's own thread runs on the next pass at once, even with a
+    // long timer as the only other thing the loop could wait for.
+    QBasicTimer far;
+    far.start(10'000, this);
+    QElapsedTimer clock;
+    qint64 ranAfterMs = -1;
+    QTimer::singleShot(0, this, [&] {
+        clock.start();
+        QMetaObject::invokeMethod(
+            this, [&] { ranAfterMs = clock.elapsed(); }, Qt::QueuedConnection);
+    });
+    QVERIFY(spin([&] { return ranAfterMs >= 0; }, 2000));
+    QVERIFY2(ranAfterMs < 50, qPrintable(QString::number(ranAfterMs)));
+    far.stop();
 }
 
 int main(int argc, char *argv[])
