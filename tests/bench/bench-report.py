@@ -26,6 +26,15 @@ def median(runs, target, kind, key):
     return statistics.median(values) if values else None
 
 
+def paired_added(runs, target, kind, key):
+    """Median over rounds of (target - direct) within the same round: the machine's drift
+    between rounds moves both alike, so the difference is steadier than a difference of
+    medians."""
+    mine, base = runs.get((target, kind), []), runs.get(("direct", kind), [])
+    diffs = [a[key] - b[key] for a, b in zip(mine, base)]
+    return statistics.median(diffs) if diffs else None
+
+
 def us(v):
     return "n/a" if v is None else f"{v:.0f} µs"
 
@@ -43,8 +52,7 @@ def main():
     runs = load(path)
     rounds = max((len(v) for v in runs.values()), default=0)
     m = lambda t, k, key: median(runs, t, k, key)
-    added = lambda t, k, key: (None if m(t, k, key) is None or m("direct", k, key) is None
-                               else m(t, k, key) - m("direct", k, key))
+    added = lambda t, k, key: paired_added(runs, t, k, key)
 
     print(f"\n### Request/response (median of {rounds} rounds)\n")
     print("| target | p50 c=1 | p99 c=1 | added p50 c=1 (vs direct) | added p99 c=1 | p50 c=64 "

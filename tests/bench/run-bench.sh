@@ -4,14 +4,14 @@
 # reference C proxy) and through aisbf-gateway, all on loopback, rounds interleaved.
 #
 # usage: tests/bench/run-bench.sh [BUILD_DIR]        (builds nothing)
-# env:   BUILD_DIR=./build ROUNDS=3 RR_SECONDS=5 WARMUP_SECONDS=1 STREAMS=1000
+# env:   BUILD_DIR=./build ROUNDS=5 RR_SECONDS=3 WARMUP_SECONDS=1 STREAMS=1000
 #        STREAM_CHUNKS=64 STREAM_INTERVAL_MS=20 STALL_MS=100 TARGETS="direct nginx gateway"
 #        LOADGEN=... MOCK=... GATEWAY=... NGINX=nginx KEEP_WORK=1 (keep the temp dir and logs)
 set -euo pipefail
 
 BUILD_DIR=${1:-${BUILD_DIR:-./build}}
-ROUNDS=${ROUNDS:-3}
-RR_SECONDS=${RR_SECONDS:-5}
+ROUNDS=${ROUNDS:-5}
+RR_SECONDS=${RR_SECONDS:-3}
 WARMUP_SECONDS=${WARMUP_SECONDS:-1}
 STREAMS=${STREAMS:-1000}
 STREAM_CHUNKS=${STREAM_CHUNKS:-64}
