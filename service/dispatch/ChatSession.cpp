@@ -75,15 +75,20 @@ ChatSession::~ChatSession() = default;
 
 void ChatSession::start()
 {
+    if (!m_resolution.isRotation) {
+        // A direct provider call is the caller's explicit choice: one candidate, tried even
+        // while cooling down.
+        m_order = {0};
+        nextAttempt();
+        return;
+    }
     const auto now = CooldownBook::Clock::now();
     QList<double> weights;
     QList<int> cooling;
     for (qsizetype i = 0; i < m_resolution.candidates.size(); ++i) {
         const Candidate &candidate = *m_resolution.candidates[i];
-        // A direct provider call is the caller's explicit choice: it is tried even while
-        // cooling down. Rotations route around cooling entries.
-        const auto left =
-            m_resolution.isRotation ? m_services.cooldowns->remaining(candidate.key, now) : 0ms;
+        // Rotations route around cooling entries.
+        const auto left = m_services.cooldowns->remaining(candidate.key, now);
         if (left > 0ms) {
             cooling.append(int(i));
             weights.append(0);

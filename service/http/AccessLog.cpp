@@ -6,24 +6,46 @@
 #include <QDateTime>
 #include <QTimerEvent>
 
+#include <charconv>
+
 namespace aisbf::http {
 
 namespace {
 
-QByteArray micros(std::chrono::steady_clock::duration duration)
+// Appends milliseconds with three decimals from a duration, without a floating-point format.
+void appendMillis(QByteArray &out, std::chrono::steady_clock::duration duration)
 {
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(duration).count();
-    return QByteArray::number(double(us) / 1000.0, 'f', 3);
+    char digits[32];
+    char *end = std::to_chars(digits, digits + sizeof(digits), us / 1000).ptr;
+    const auto fraction = us % 1000;
+    *end++ = '.';
+    *end++ = char('0' + fraction / 100);
+    *end++ = char('0' + fraction / 10 % 10);
+    *end++ = char('0' + fraction % 10);
+    out.append(digits, end - digits);
+}
+
+void appendNumber(QByteArray &out, qint64 value)
+{
+    char digits[24];
+    const char *end = std::to_chars(digits, digits + sizeof(digits), value).ptr;
+    out.append(digits, end - digits);
 }
 
 // Values are identifiers from config or the client; spaces would break the key=value form.
-QByteArray field(const QString &value)
+void appendField(QByteArray &out, const QString &value)
 {
-    if (value.isEmpty())
-        return QByteArrayLiteral("-");
-    QByteArray bytes = value.toUtf8();
-    bytes.replace(' ', '_');
-    return bytes;
+    if (value.isEmpty()) {
+        out += '-';
+        return;
+    }
+    const qsizetype from = out.size();
+    out += value.toUtf8();
+    for (qsizetype i = from; i < out.size(); ++i) {
+        if (out[i] == ' ' || out[i] == '\n')
+            out[i] = '_';
+    }
 }
 
 } // namespace
@@ -40,14 +62,31 @@ void AccessLog::write(const AccessRecord &record)
     if (!m_enabled)
         return;
     const auto now = std::chrono::steady_clock::now();
-    const bool hasFirstByte = record.firstByte != std::chrono::steady_clock::time_point{};
-    m_buffer += timestamp() + " access req=" + record.requestId + " method=" + record.method +
-                " path=" + record.path + " route=" + field(record.route) +
-                " provider=" + field(record.provider) + " model=" + field(record.model) +
-                " status=" + QByteArray::number(record.status) +
-                " failovers=" + QByteArray::number(record.failovers) +
-                " latency_ms=" + micros(now - record.start) + " ttfb_ms=" +
-                (hasFirstByte ? micros(record.firstByte - record.start) : QByteArray("-")) + '\n';
+    m_buffer += timestamp();
+    m_buffer += " access req=";
+    m_buffer += record.requestId;
+    m_buffer += " method=";
+    m_buffer += record.method;
+    m_buffer += " path=";
+    m_buffer += record.path;
+    m_buffer += " route=";
+    appendField(m_buffer, record.route);
+    m_buffer += " provider=";
+    appendField(m_buffer, record.provider);
+    m_buffer += " model=";
+    appendField(m_buffer, record.model);
+    m_buffer += " status=";
+    appendNumber(m_buffer, record.status);
+    m_buffer += " failovers=";
+    appendNumber(m_buffer, record.failovers);
+    m_buffer += " latency_ms=";
+    appendMillis(m_buffer, now - record.start);
+    m_buffer += " ttfb_ms=";
+    if (record.firstByte != std::chrono::steady_clock::time_point{})
+        appendMillis(m_buffer, record.firstByte - record.start);
+    else
+        m_buffer += '-';
+    m_buffer += '\n';
     if (!m_timer.isActive())
         m_timer.start(100, this);
     if (m_buffer.size() > 64 * 1024)

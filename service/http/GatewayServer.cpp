@@ -20,14 +20,22 @@ using Method = QHttpServerRequest::Method;
 QByteArray methodName(Method method)
 {
     switch (method) {
-    case Method::Get: return QByteArrayLiteral("GET");
-    case Method::Post: return QByteArrayLiteral("POST");
-    case Method::Put: return QByteArrayLiteral("PUT");
-    case Method::Delete: return QByteArrayLiteral("DELETE");
-    case Method::Patch: return QByteArrayLiteral("PATCH");
-    case Method::Head: return QByteArrayLiteral("HEAD");
-    case Method::Options: return QByteArrayLiteral("OPTIONS");
-    default: return QByteArrayLiteral("OTHER");
+    case Method::Get:
+        return QByteArrayLiteral("GET");
+    case Method::Post:
+        return QByteArrayLiteral("POST");
+    case Method::Put:
+        return QByteArrayLiteral("PUT");
+    case Method::Delete:
+        return QByteArrayLiteral("DELETE");
+    case Method::Patch:
+        return QByteArrayLiteral("PATCH");
+    case Method::Head:
+        return QByteArrayLiteral("HEAD");
+    case Method::Options:
+        return QByteArrayLiteral("OPTIONS");
+    default:
+        return QByteArrayLiteral("OTHER");
     }
 }
 
@@ -76,11 +84,12 @@ GatewayServer::GatewayServer(Gateway &gateway, QObject *parent)
         m_info->models(std::move(r));
     };
     // JSON keys of each action are documented on the controller methods.
-    addRoute(Method::Get, QStringLiteral("/health"),
-             [this](const QHttpServerRequest &, const QStringList &, ClientResponse &&r) {
-                 m_info->health(std::move(r));
-             },
-             true);
+    addRoute(
+        Method::Get, QStringLiteral("/health"),
+        [this](const QHttpServerRequest &, const QStringList &, ClientResponse &&r) {
+            m_info->health(std::move(r));
+        },
+        true);
     addRoute(Method::Get, QStringLiteral("/api/v1/models"), models);
     addRoute(Method::Get, QStringLiteral("/api/models"), models);
     addRoute(Method::Get, QStringLiteral("/v1/models"), models);
@@ -99,11 +108,10 @@ GatewayServer::GatewayServer(Gateway &gateway, QObject *parent)
 
 GatewayServer::~GatewayServer() = default;
 
-void GatewayServer::addRoute(Method method, const QString &pattern, Handler handler,
-                             bool isPublic)
+void GatewayServer::addRoute(Method method, const QString &pattern, Handler handler, bool isPublic)
 {
-    m_routes.append({method, pattern.split(u'/', Qt::SkipEmptyParts), isPublic,
-                     std::move(handler)});
+    m_routes.append(
+        {method, pattern.split(u'/', Qt::SkipEmptyParts), isPublic, std::move(handler)});
 }
 
 bool GatewayServer::match(const Route &route, const QList<QStringView> &segments,
@@ -128,11 +136,12 @@ bool GatewayServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
         return true; // already answered by the connection guard
     client->requestArrived();
 
-    const QString path = request.url().path();
+    const QUrl url = request.url();
+    const QString path = url.path();
     AccessRecord record;
     record.start = std::chrono::steady_clock::now();
     record.method = methodName(request.method());
-    record.path = request.url().path(QUrl::FullyEncoded).toUtf8();
+    record.path = url.path(QUrl::FullyEncoded).toLatin1(); // encoded: no spaces or newlines
     record.requestId = requestIdFor(request);
     const bool closeAfter =
         m_gateway.isDraining() ||
@@ -165,11 +174,12 @@ bool GatewayServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
     }
     if (pathKnown) {
         response.addHeader("Allow", allowed.join(", "));
-        response.sendError(error(405,
-                                 QStringLiteral("method ") + QString::fromLatin1(methodName(request.method())) +
-                                     QStringLiteral(" is not allowed on ") + path +
-                                     QStringLiteral("; use ") + QString::fromLatin1(allowed.join(", ")),
-                                 "method_not_allowed"));
+        response.sendError(
+            error(405,
+                  QStringLiteral("method ") + QString::fromLatin1(methodName(request.method())) +
+                      QStringLiteral(" is not allowed on ") + path + QStringLiteral("; use ") +
+                      QString::fromLatin1(allowed.join(", ")),
+                  "method_not_allowed"));
         return true;
     }
     response.sendError(error(404,
