@@ -35,7 +35,7 @@ install_packages() {
 }
 
 build() {
-    cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${1:-RelWithDebInfo}" >/dev/null
     cmake --build "$build_dir" --parallel "$(nproc)"
 }
 
@@ -55,7 +55,8 @@ test)
     ;;
 bench)
     install_packages "${packages[@]}" "${bench_packages[@]}"
-    build
+    build_dir=${AISBF_BUILD_DIR:-"$here/build-release"}
+    build Release
     BUILD_DIR="$build_dir" "$here/tests/bench/run-bench.sh"
     ;;
 *)
