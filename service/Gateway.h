@@ -22,7 +22,7 @@ class UpstreamClient;
 namespace aisbf::http {
 class GatewayServer;
 class GuardedTcpServer;
-}
+} // namespace aisbf::http
 
 namespace aisbf {
 

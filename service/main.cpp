@@ -62,7 +62,8 @@ int main(int argc, char *argv[])
     const aisbf::config::LoadResult loaded = aisbf::config::loadConfigDir(dir, env);
     printDiagnostics(loaded.diagnostics);
     if (!loaded.ok()) {
-        std::fprintf(stderr, "aisbf-gateway: the config in %s is invalid; fix the problems above.\n",
+        std::fprintf(stderr,
+                     "aisbf-gateway: the config in %s is invalid; fix the problems above.\n",
                      qUtf8Printable(dir));
         return kExitConfigInvalid;
     }
@@ -79,8 +80,8 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "aisbf-gateway: --port must be a number from 0 to 65535\n");
         return kExitConfigInvalid;
     }
-    const QHostAddress address(listenHost == QLatin1String("localhost") ? QStringLiteral("127.0.0.1")
-                                                                        : listenHost);
+    const QHostAddress address(
+        listenHost == QLatin1String("localhost") ? QStringLiteral("127.0.0.1") : listenHost);
     if (address.isNull()) {
         std::fprintf(stderr, "aisbf-gateway: '%s' is not an IP address to listen on\n",
                      qUtf8Printable(listenHost));

@@ -17,7 +17,7 @@
 namespace aisbf::upstream {
 class UpstreamCall;
 class UpstreamClient;
-}
+} // namespace aisbf::upstream
 
 namespace aisbf::dispatch {
 
@@ -58,7 +58,14 @@ Q_SIGNALS:
     void finished();
 
 private:
-    enum class Mode { Idle, ErrorBody, PassThrough, Buffered, Streaming };
+    enum class Mode
+    {
+        Idle,
+        ErrorBody,
+        PassThrough,
+        Buffered,
+        Streaming
+    };
 
     struct Attempt
     {

@@ -16,14 +16,13 @@ void CooldownBook::coolDown(const QString &key, std::chrono::milliseconds durati
     Entry &entry = m_entries[key];
     if (entry.until < until) {
         entry.until = until;
-        qCInfo(lcDispatch).noquote() << "cooldown" << key << duration.count() / 1000.0 << "s:"
-                                     << reason;
+        qCInfo(lcDispatch).noquote()
+            << "cooldown" << key << duration.count() / 1000.0 << "s:" << reason;
     }
     entry.reason = reason;
 }
 
-std::chrono::milliseconds CooldownBook::remaining(const QString &key,
-                                                  Clock::time_point now) const
+std::chrono::milliseconds CooldownBook::remaining(const QString &key, Clock::time_point now) const
 {
     const auto it = m_entries.constFind(key);
     if (it == m_entries.cend() || it->until <= now)

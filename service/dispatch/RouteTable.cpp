@@ -42,8 +42,7 @@ QByteArray listJson(const QJsonArray &data)
         .toJson(QJsonDocument::Compact);
 }
 
-template<typename Map>
-QStringList sortedKeys(const Map &map)
+template <typename Map> QStringList sortedKeys(const Map &map)
 {
     QStringList keys = map.keys();
     keys.sort();
@@ -71,7 +70,8 @@ RouteTable::RouteTable(config::ConfigSnapshot config) : m_config(std::move(confi
             const auto provider = m_config->providers.constFind(entry.providerId);
             if (provider == m_config->providers.cend())
                 continue; // validation already refused this config
-            auto candidate = std::make_shared<Candidate>(*providerCandidate(*provider, entry.model));
+            auto candidate =
+                std::make_shared<Candidate>(*providerCandidate(*provider, entry.model));
             candidate->weight = entry.weight;
             const config::ModelConfig *model = provider->model(entry.model);
             candidate->cooldownSec = entry.errorCooldownSec.value_or(
@@ -123,16 +123,15 @@ RouteTable::providerCandidate(const config::ProviderConfig &provider, const QStr
     candidate->chatTarget = base + "/chat/completions";
     if (!provider.apiKey.isEmpty())
         candidate->authorization = "Bearer " + provider.apiKey.toUtf8();
-    candidate->timeouts =
-        resolveTimeouts(provider.timeouts, m_config->server.upstreamTimeouts);
+    candidate->timeouts = resolveTimeouts(provider.timeouts, m_config->server.upstreamTimeouts);
     return candidate;
 }
 
 Resolution RouteTable::notFound(const QString &model, const QString &what) const
 {
     QStringList names = m_routeNames.mid(0, kNamesInNotFound);
-    QString available = names.isEmpty() ? QStringLiteral("none are configured")
-                                        : names.join(QStringLiteral(", "));
+    QString available =
+        names.isEmpty() ? QStringLiteral("none are configured") : names.join(QStringLiteral(", "));
     if (m_routeNames.size() > kNamesInNotFound)
         available += QStringLiteral(", …");
     Resolution resolution;
@@ -140,7 +139,9 @@ Resolution RouteTable::notFound(const QString &model, const QString &what) const
         404,
         what + QStringLiteral(" '") + model + QStringLiteral("' does not exist. Available: ") +
             available + QStringLiteral(" (GET /api/v1/models lists every route)."),
-        {}, QByteArrayLiteral("model_not_found"), QStringLiteral("model")};
+        {},
+        QByteArrayLiteral("model_not_found"),
+        QStringLiteral("model")};
     return resolution;
 }
 
@@ -155,7 +156,9 @@ Resolution RouteTable::resolveProvider(const QString &providerId, const QString 
             501,
             QStringLiteral("provider '") + providerId + QStringLiteral("' has type '") +
                 provider->type + QStringLiteral("', which this gateway build cannot call yet."),
-            {}, QByteArrayLiteral("provider_type_unsupported"), QStringLiteral("model")};
+            {},
+            QByteArrayLiteral("provider_type_unsupported"),
+            QStringLiteral("model")};
         return resolution;
     }
     Resolution resolution;
@@ -225,33 +228,41 @@ Resolution RouteTable::resolveUnpinned(Scope scope, const QString &scopeId,
         case routing::RouteRef::Kind::UserAutoselect: {
             Resolution resolution;
             resolution.error = protocol::OpenAiError{
-                501, QStringLiteral("user routes (") + model +
-                         QStringLiteral(") need user accounts, which this gateway build does not "
-                                        "have yet; use a provider/model or rotation/name route."),
-                {}, QByteArrayLiteral("user_routes_unsupported"), QStringLiteral("model")};
+                501,
+                QStringLiteral("user routes (") + model +
+                    QStringLiteral(") need user accounts, which this gateway build does not "
+                                   "have yet; use a provider/model or rotation/name route."),
+                {},
+                QByteArrayLiteral("user_routes_unsupported"),
+                QStringLiteral("model")};
             return resolution;
         }
         case routing::RouteRef::Kind::Invalid:
         default: {
             Resolution resolution;
             resolution.error = protocol::OpenAiError{
-                400, QStringLiteral("'model' must name a route: provider/model, rotation/name "
-                                    "or autoselect/name."),
-                {}, QByteArrayLiteral("invalid_model"), QStringLiteral("model")};
+                400,
+                QStringLiteral("'model' must name a route: provider/model, rotation/name "
+                               "or autoselect/name."),
+                {},
+                QByteArrayLiteral("invalid_model"),
+                QStringLiteral("model")};
             return resolution;
         }
         }
         break;
     }
-    const QString autoselectId =
-        ref.kind == routing::RouteRef::Kind::Autoselect ? ref.name : model;
+    const QString autoselectId = ref.kind == routing::RouteRef::Kind::Autoselect ? ref.name : model;
     if (!m_config->autoselects.contains(autoselectId))
         return notFound(autoselectId, QStringLiteral("autoselect"));
     Resolution resolution;
     resolution.error = protocol::OpenAiError{
-        501, QStringLiteral("autoselect routing is not available in this gateway build yet; "
-                            "call one of its rotations or provider models directly."),
-        {}, QByteArrayLiteral("autoselect_unsupported"), QStringLiteral("model")};
+        501,
+        QStringLiteral("autoselect routing is not available in this gateway build yet; "
+                       "call one of its rotations or provider models directly."),
+        {},
+        QByteArrayLiteral("autoselect_unsupported"),
+        QStringLiteral("model")};
     return resolution;
 }
 

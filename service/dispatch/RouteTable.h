@@ -19,15 +19,15 @@ namespace aisbf::dispatch {
 struct Candidate
 {
     const config::ProviderConfig *provider = nullptr;
-    QString model;    ///< the upstream's model name
+    QString model;           ///< the upstream's model name
     QByteArray modelLiteral; ///< model as a JSON string literal, spliced into request bodies
-    QString key;      ///< "provider/model": cooldown and log key
+    QString key;             ///< "provider/model": cooldown and log key
     double weight = 1;
-    int cooldownSec = 30;                 ///< entry > model > provider > rotation > 30 s
-    std::optional<qint64> contextSize;    ///< model > provider default
+    int cooldownSec = 30;                   ///< entry > model > provider > rotation > 30 s
+    std::optional<qint64> contextSize;      ///< model > provider default
     std::optional<qint64> maxRequestTokens; ///< model > provider > rotation default
     upstream::Origin origin;
-    QByteArray chatTarget;   ///< path of chat/completions on the upstream
+    QByteArray chatTarget;    ///< path of chat/completions on the upstream
     QByteArray authorization; ///< "Bearer <key>" or empty; a secret
     upstream::Timeouts timeouts;
 };
@@ -43,7 +43,13 @@ struct Resolution
 };
 
 /** Which endpoint the request came in on narrows how "model" is read. */
-enum class Scope { Any, Provider, Rotations, Autoselect };
+enum class Scope
+{
+    Any,
+    Provider,
+    Rotations,
+    Autoselect
+};
 
 /**
  * The immutable routing view of one config snapshot: resolved candidates per provider model and

@@ -31,8 +31,7 @@ ChatController::Parsed ChatController::parse(const QByteArray &bytes)
                                       ? QStringLiteral("the request body is empty; send a JSON "
                                                        "object with 'model' and 'messages'")
                                       : QStringLiteral("the request body is not valid JSON: ") +
-                                            parseError.errorString() +
-                                            QStringLiteral(" at byte ") +
+                                            parseError.errorString() + QStringLiteral(" at byte ") +
                                             QString::number(parseError.offset));
         return parsed;
     }
@@ -43,10 +42,10 @@ ChatController::Parsed ChatController::parse(const QByteArray &bytes)
     parsed.body = document.object();
     const QJsonValue model = parsed.body.value(QLatin1String("model"));
     if (!model.isString() || model.toString().trimmed().isEmpty()) {
-        parsed.error = badRequest(model.isUndefined()
-                                      ? QStringLiteral("'model' is required")
-                                      : QStringLiteral("'model' must be a non-empty string"),
-                                  QStringLiteral("model"));
+        parsed.error =
+            badRequest(model.isUndefined() ? QStringLiteral("'model' is required")
+                                           : QStringLiteral("'model' must be a non-empty string"),
+                       QStringLiteral("model"));
         return parsed;
     }
     parsed.model = model.toString();
@@ -69,8 +68,8 @@ ChatController::Parsed ChatController::parse(const QByteArray &bytes)
     }
     const QJsonValue stream = parsed.body.value(QLatin1String("stream"));
     if (!stream.isUndefined() && !stream.isNull() && !stream.isBool()) {
-        parsed.error = badRequest(QStringLiteral("'stream' must be true or false"),
-                                  QStringLiteral("stream"));
+        parsed.error =
+            badRequest(QStringLiteral("'stream' must be true or false"), QStringLiteral("stream"));
         return parsed;
     }
     parsed.stream = stream.toBool(false);
@@ -80,9 +79,9 @@ ChatController::Parsed ChatController::parse(const QByteArray &bytes)
             continue;
         const double number = value.toDouble(-1);
         if (!value.isDouble() || number < 1 || number != double(qint64(number))) {
-            parsed.error = badRequest(QStringLiteral("'%1' must be a positive integer")
-                                          .arg(QLatin1String(key)),
-                                      QLatin1String(key));
+            parsed.error = badRequest(
+                QStringLiteral("'%1' must be a positive integer").arg(QLatin1String(key)),
+                QLatin1String(key));
             return parsed;
         }
         parsed.maxTokens = std::max(parsed.maxTokens, qint64(number));
@@ -90,8 +89,8 @@ ChatController::Parsed ChatController::parse(const QByteArray &bytes)
     return parsed;
 }
 
-std::optional<protocol::OpenAiError>
-ChatController::fitToLimits(dispatch::Resolution &resolution, const Parsed &parsed)
+std::optional<protocol::OpenAiError> ChatController::fitToLimits(dispatch::Resolution &resolution,
+                                                                 const Parsed &parsed)
 {
     const bool anyLimit = std::any_of(
         resolution.candidates.cbegin(), resolution.candidates.cend(), [](const auto &candidate) {
@@ -128,7 +127,9 @@ ChatController::fitToLimits(dispatch::Resolution &resolution, const Parsed &pars
                        "Shorten the messages or lower max_tokens.")
             .arg(prompt)
             .arg(resolution.route, refusals.join(QStringLiteral("; "))),
-        {}, QByteArrayLiteral("context_length_exceeded"), QStringLiteral("messages")};
+        {},
+        QByteArrayLiteral("context_length_exceeded"),
+        QStringLiteral("messages")};
 }
 
 void ChatController::complete(const QHttpServerRequest &request, dispatch::Scope scope,

@@ -25,8 +25,8 @@ class ChatController
 public:
     explicit ChatController(Gateway &gateway) : m_gateway(gateway) {}
 
-    void complete(const QHttpServerRequest &request, dispatch::Scope scope,
-                  const QString &scopeId, ClientResponse &&response);
+    void complete(const QHttpServerRequest &request, dispatch::Scope scope, const QString &scopeId,
+                  ClientResponse &&response);
 
 private:
     struct Parsed

@@ -20,8 +20,7 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
     }
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_sockets.insert(socket);
-    connect(socket, &QObject::destroyed, this,
-            [this, socket] { m_sockets.remove(socket); });
+    connect(socket, &QObject::destroyed, this, [this, socket] { m_sockets.remove(socket); });
     addPendingConnection(socket);
 }
 

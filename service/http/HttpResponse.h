@@ -13,8 +13,8 @@ using ResponseHeaders = QList<QPair<QByteArray, QByteArray>>;
 QByteArray statusReason(int status);
 
 /** A complete HTTP/1.1 response with Content-Length, as one buffer (one socket write). */
-QByteArray buildResponse(int status, const ResponseHeaders &headers,
-                         const QByteArray &contentType, const QByteArray &body);
+QByteArray buildResponse(int status, const ResponseHeaders &headers, const QByteArray &contentType,
+                         const QByteArray &body);
 
 /** Status line and headers of a chunked response; the body follows as chunks. */
 QByteArray buildChunkedHead(int status, const ResponseHeaders &headers,

@@ -42,7 +42,9 @@ void InfoController::providerModels(const QString &providerId, ClientResponse &&
                             QStringLiteral("provider '") + providerId +
                                 QStringLiteral("' does not exist. Configured providers: ") +
                                 (known.isEmpty() ? QStringLiteral("none") : known.join(u", ")),
-                            {}, QByteArrayLiteral("provider_not_found"), {}});
+                            {},
+                            QByteArrayLiteral("provider_not_found"),
+                            {}});
         return;
     }
     response.sendJson(200, routes->providerModelsJson(providerId));

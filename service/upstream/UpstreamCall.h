@@ -36,7 +36,13 @@ protected:
     void timerEvent(QTimerEvent *event) override;
 
 private:
-    enum class Phase { Connecting, AwaitingHead, Body, Done };
+    enum class Phase
+    {
+        Connecting,
+        AwaitingHead,
+        Body,
+        Done
+    };
 
     void connectionReady() override;
     void connectionHead(int status, const HeaderList &headers) override;

@@ -28,8 +28,8 @@ public:
     struct Settings
     {
         ProxySettings proxies;
-        QString extraCaFile;      ///< PEM bundle added to the system CAs
-        int idleKeepMs = 60'000;  ///< an idle pooled connection is closed after this
+        QString extraCaFile;     ///< PEM bundle added to the system CAs
+        int idleKeepMs = 60'000; ///< an idle pooled connection is closed after this
         int maxIdlePerOrigin = 256;
     };
 

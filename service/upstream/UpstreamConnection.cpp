@@ -119,7 +119,7 @@ void UpstreamConnection::resetParser()
 
 void UpstreamConnection::onReadyRead()
 {
-    const QByteArray data = m_socket->readAll();
+    const QByteArray data = readAvailable();
     if (data.isEmpty())
         return;
     if (!m_user) {
@@ -155,6 +155,22 @@ void UpstreamConnection::onReadyRead()
                                  static_cast<http_errno>(m_parser.http_errno))),
                              false);
         return;
+    }
+}
+
+QByteArray UpstreamConnection::readAvailable()
+{
+    // readAll() on an unbuffered socket reads until the kernel says EAGAIN: a second read(2)
+    // for every streamed chunk. A read that does not fill the buffer already drained it.
+    constexpr qsizetype kChunk = 16 * 1024;
+    QByteArray data;
+    for (;;) {
+        const qsizetype before = data.size();
+        data.resize(before + kChunk);
+        const qint64 got = m_socket->read(data.data() + before, kChunk);
+        data.resize(before + std::max<qint64>(got, 0));
+        if (got < kChunk)
+            return data;
     }
 }
 

@@ -57,6 +57,7 @@ Q_SIGNALS:
 
 private:
     void onReadyRead();
+    QByteArray readAvailable();
     void onClosed(Failure::Kind kind, const QString &detail);
     void resetParser();
     void deliverBody();

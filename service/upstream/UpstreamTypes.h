@@ -42,8 +42,9 @@ struct Request
 /** Why an exchange ended without a complete response. */
 struct Failure
 {
-    enum class Kind {
-        Connect,          ///< refused, unreachable, DNS, TLS handshake, proxy
+    enum class Kind
+    {
+        Connect, ///< refused, unreachable, DNS, TLS handshake, proxy
         ConnectTimeout,
         FirstByteTimeout, ///< no response head in time
         IdleTimeout,      ///< body stalled between reads
@@ -54,10 +55,7 @@ struct Failure
     Kind kind = Kind::Connect;
     QString detail; ///< human-readable; never contains credentials
 
-    bool beforeHead() const
-    {
-        return kind != Kind::IdleTimeout && kind != Kind::ResetMidBody;
-    }
+    bool beforeHead() const { return kind != Kind::IdleTimeout && kind != Kind::ResetMidBody; }
     QString describe() const;
 };
 

@@ -117,8 +117,8 @@ struct ServerConfig
     int drainTimeoutMs = 30'000;            ///< "limits.drain_timeout" (s): SIGTERM grace
 
     // "upstream" object (our addition).
-    UpstreamTimeouts upstreamTimeouts;      ///< defaults: connect 10 s, first byte 300 s, idle 120 s
-    QString upstreamCaFile;                 ///< "upstream.ca_file": extra CA bundle (PEM)
+    UpstreamTimeouts upstreamTimeouts; ///< defaults: connect 10 s, first byte 300 s, idle 120 s
+    QString upstreamCaFile;            ///< "upstream.ca_file": extra CA bundle (PEM)
 
     QJsonObject raw;
 };

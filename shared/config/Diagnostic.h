@@ -9,7 +9,11 @@ namespace aisbf::config {
 /** One problem found in a config document: where it is and what to do about it. */
 struct Diagnostic
 {
-    enum class Severity { Error, Warning };
+    enum class Severity
+    {
+        Error,
+        Warning
+    };
 
     Severity severity = Severity::Error;
     QString file;    ///< file name as the operator knows it, e.g. "providers.json"

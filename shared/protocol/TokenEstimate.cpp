@@ -39,7 +39,8 @@ qint64 estimatePromptTokens(const QJsonArray &messages)
         // Tool calls carry their arguments as text the model reads back.
         const QJsonArray calls = message.value(QLatin1String("tool_calls")).toArray();
         for (const QJsonValue &call : calls) {
-            const QJsonObject function = call.toObject().value(QLatin1String("function")).toObject();
+            const QJsonObject function =
+                call.toObject().value(QLatin1String("function")).toObject();
             bytes += function.value(QLatin1String("arguments")).toString().toUtf8().size();
             bytes += function.value(QLatin1String("name")).toString().size();
         }

@@ -8,7 +8,8 @@ namespace aisbf::routing {
 /** What a "model" string names, by syntax alone (resolution against config happens later). */
 struct RouteRef
 {
-    enum class Kind {
+    enum class Kind
+    {
         Invalid,
         ProviderModel,     ///< "provider/model" (model may itself contain '/')
         Rotation,          ///< "rotation/name"

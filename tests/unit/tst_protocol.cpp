@@ -106,7 +106,9 @@ void TestProtocol::jsonShapeCheck()
 
 void TestProtocol::errorHasOpenAiShape()
 {
-    aisbf::protocol::OpenAiError error{404, QStringLiteral("no such model"), {},
+    aisbf::protocol::OpenAiError error{404,
+                                       QStringLiteral("no such model"),
+                                       {},
                                        QByteArrayLiteral("model_not_found"),
                                        QStringLiteral("model")};
     const QJsonObject inner =
@@ -150,16 +152,18 @@ void TestProtocol::replaceTopLevelValue_data()
     QTest::addRow("first key") << QByteArray(R"({"model":"a/m","messages":[]})")
                                << QByteArray(R"({"model":"m2","messages":[]})");
     QTest::addRow("last key, spaces")
-        << QByteArray("{ \"messages\" : [ {\"role\":\"user\",\"content\":\"x\"} ] ,\n \"model\" : \"a/m\" }")
-        << QByteArray("{ \"messages\" : [ {\"role\":\"user\",\"content\":\"x\"} ] ,\n \"model\" : \"m2\" }");
-    QTest::addRow("nested model untouched")
-        << QByteArray(R"({"meta":{"model":"x"},"model":"a/m"})")
-        << QByteArray(R"({"meta":{"model":"x"},"model":"m2"})");
+        << QByteArray("{ \"messages\" : [ {\"role\":\"user\",\"content\":\"x\"} ] ,\n \"model\" : "
+                      "\"a/m\" }")
+        << QByteArray("{ \"messages\" : [ {\"role\":\"user\",\"content\":\"x\"} ] ,\n \"model\" : "
+                      "\"m2\" }");
+    QTest::addRow("nested model untouched") << QByteArray(R"({"meta":{"model":"x"},"model":"a/m"})")
+                                            << QByteArray(R"({"meta":{"model":"x"},"model":"m2"})");
     QTest::addRow("model inside a string untouched")
         << QByteArray(R"({"messages":[{"content":"\"model\":\"y\" {["}],"model":"a"})")
         << QByteArray(R"({"messages":[{"content":"\"model\":\"y\" {["}],"model":"m2"})");
-    QTest::addRow("scalars before") << QByteArray(R"({"stream":true,"n":1.5e3,"x":null,"model":"a"})")
-                                    << QByteArray(R"({"stream":true,"n":1.5e3,"x":null,"model":"m2"})");
+    QTest::addRow("scalars before")
+        << QByteArray(R"({"stream":true,"n":1.5e3,"x":null,"model":"a"})")
+        << QByteArray(R"({"stream":true,"n":1.5e3,"x":null,"model":"m2"})");
     QTest::addRow("duplicate keys all replaced") << QByteArray(R"({"model":"a","model":"b"})")
                                                  << QByteArray(R"({"model":"m2","model":"m2"})");
     QTest::addRow("absent") << QByteArray(R"({"messages":[]})") << QByteArray();

@@ -26,12 +26,15 @@ void TestRouting::parse_data()
     QTest::addColumn<QString>("provider");
     QTest::addColumn<QString>("name");
     using K = RouteRef::Kind;
-    QTest::addRow("provider/model") << "openai-prod/gpt-4.1-mini" << int(K::ProviderModel)
-                                    << "openai-prod" << "gpt-4.1-mini";
+    QTest::addRow("provider/model")
+        << "openai-prod/gpt-4.1-mini" << int(K::ProviderModel) << "openai-prod"
+        << "gpt-4.1-mini";
     QTest::addRow("model with slash")
-        << "runpod/Qwen/Qwen2.5-7B" << int(K::ProviderModel) << "runpod" << "Qwen/Qwen2.5-7B";
+        << "runpod/Qwen/Qwen2.5-7B" << int(K::ProviderModel) << "runpod"
+        << "Qwen/Qwen2.5-7B";
     QTest::addRow("ollama tag") << "ollama-private/qwen2.5-coder:32b" << int(K::ProviderModel)
-                                << "ollama-private" << "qwen2.5-coder:32b";
+                                << "ollama-private"
+                                << "qwen2.5-coder:32b";
     QTest::addRow("rotation") << "rotation/coding-production" << int(K::Rotation) << ""
                               << "coding-production";
     QTest::addRow("autoselect") << "autoselect/engineering" << int(K::Autoselect) << ""
@@ -39,15 +42,23 @@ void TestRouting::parse_data()
     QTest::addRow("user provider") << "user-provider/runpod-gpu-a/deepseek-coder-v2"
                                    << int(K::UserProviderModel) << "runpod-gpu-a"
                                    << "deepseek-coder-v2";
-    QTest::addRow("user rotation") << "user-rotation/coding-production" << int(K::UserRotation)
-                                   << "" << "coding-production";
-    QTest::addRow("user autoselect") << "user-autoselect/x" << int(K::UserAutoselect) << "" << "x";
-    QTest::addRow("bare") << "coding-production" << int(K::Bare) << "" << "coding-production";
-    QTest::addRow("empty") << "" << int(K::Invalid) << "" << "";
-    QTest::addRow("blank") << "   " << int(K::Invalid) << "" << "";
-    QTest::addRow("trailing slash") << "openai/" << int(K::Invalid) << "" << "";
-    QTest::addRow("leading slash") << "/gpt" << int(K::Invalid) << "" << "";
-    QTest::addRow("rotation without name") << "rotation/" << int(K::Invalid) << "" << "";
+    QTest::addRow("user rotation")
+        << "user-rotation/coding-production" << int(K::UserRotation) << ""
+        << "coding-production";
+    QTest::addRow("user autoselect") << "user-autoselect/x" << int(K::UserAutoselect) << ""
+                                     << "x";
+    QTest::addRow("bare") << "coding-production" << int(K::Bare) << ""
+                          << "coding-production";
+    QTest::addRow("empty") << "" << int(K::Invalid) << ""
+                           << "";
+    QTest::addRow("blank") << "   " << int(K::Invalid) << ""
+                           << "";
+    QTest::addRow("trailing slash") << "openai/" << int(K::Invalid) << ""
+                                    << "";
+    QTest::addRow("leading slash") << "/gpt" << int(K::Invalid) << ""
+                                   << "";
+    QTest::addRow("rotation without name") << "rotation/" << int(K::Invalid) << ""
+                                           << "";
     QTest::addRow("user provider without model") << "user-provider/x" << int(K::Invalid) << ""
                                                  << "";
 }
