@@ -289,6 +289,30 @@ void ChatSession::forwardStreamBytes(const QByteArray &bytes)
         m_response.beginStream(200, "text/event-stream");
     }
     m_response.streamChunk(good);
+    holdBackIfClientIsBehind();
+}
+
+void ChatSession::holdBackIfClientIsBehind()
+{
+    // A client reading slower than the upstream writes would otherwise have the whole answer
+    // queued in our memory. Above the high mark the upstream is not read (its TCP window
+    // closes); below the low mark reading resumes.
+    constexpr qint64 kHighMark = 1024 * 1024;
+    constexpr qint64 kLowMark = 256 * 1024;
+    http::GatewaySocket *socket = m_response.socket();
+    if (m_heldBack || !m_call || !socket || socket->bytesToWrite() < kHighMark)
+        return;
+    m_heldBack = true;
+    m_call->pause();
+    m_drained = connect(socket, &QIODevice::bytesWritten, this, [this] {
+        http::GatewaySocket *client = m_response.socket();
+        if (client && client->bytesToWrite() > kLowMark)
+            return;
+        disconnect(m_drained);
+        m_heldBack = false;
+        if (m_call)
+            m_call->resume(); // may deliver more at once, and hold back again
+    });
 }
 
 void ChatSession::endStreamWithError(const QString &message)

@@ -86,6 +86,7 @@ private:
     void commitHeaders();
     int failovers() const;
     void forwardStreamBytes(const QByteArray &bytes);
+    void holdBackIfClientIsBehind();
     void endStreamWithError(const QString &message);
     void onClientGone();
     void done();
@@ -107,6 +108,8 @@ private:
     QByteArray m_buffer;
     protocol::SseParser m_sse;
     bool m_sawDone = false;
+    bool m_heldBack = false; ///< upstream reading paused until the client catches up
+    QMetaObject::Connection m_drained;
     bool m_done = false;
 };
 

@@ -100,6 +100,24 @@ void GatewaySocket::reject(int status, const QByteArray &code, const QByteArray 
     disconnectFromHost();
 }
 
+void GatewaySocket::checkWriteStall(Clock::time_point now)
+{
+    // A client that stops reading makes the response's unsent bytes pile up here, in memory,
+    // while the upstream keeps streaming. Too much queued, or a queue that has not shrunk for
+    // the client timeout: close it, which cancels the upstream like any disconnect.
+    constexpr qint64 kMaxUnsentBytes = 16 * 1024 * 1024;
+    const qint64 pending = bytesToWrite();
+    if (m_unsentAtLastSweep == 0 || pending < m_unsentAtLastSweep) {
+        m_unsentAtLastSweep = pending; // new backlog, or it shrank: the client is reading
+        m_writeStallSince = now;
+        return;
+    }
+    m_unsentAtLastSweep = pending;
+    if (pending > kMaxUnsentBytes ||
+        now - m_writeStallSince > std::chrono::milliseconds(m_limits.requestTimeoutMs))
+        abort();
+}
+
 void GatewaySocket::requestArrived()
 {
     m_inRequest = false;
@@ -118,7 +136,14 @@ void GatewaySocket::responseFinished(bool close)
 
 void GatewaySocket::sweep(Clock::time_point now, bool draining)
 {
-    if (state() != ConnectedState || m_activeResponses > 0)
+    if (state() != ConnectedState)
+        return;
+    if (bytesToWrite() > 0) {
+        checkWriteStall(now);
+        return;
+    }
+    m_unsentAtLastSweep = 0;
+    if (m_activeResponses > 0)
         return;
     using std::chrono::milliseconds;
     if (m_inRequest && !m_rejected) {

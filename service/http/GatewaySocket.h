@@ -41,6 +41,7 @@ public:
 
 private:
     void onBytesArrived();
+    void checkWriteStall(Clock::time_point now);
     void reject(int status, const QByteArray &code, const QByteArray &message);
 
     const ClientLimits &m_limits;
@@ -51,6 +52,8 @@ private:
     bool m_headChecked = false;
     bool m_rejected = false;
     int m_activeResponses = 0;
+    qint64 m_unsentAtLastSweep = 0;
+    Clock::time_point m_writeStallSince{};
 };
 
 } // namespace aisbf::http

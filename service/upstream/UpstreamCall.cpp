@@ -43,6 +43,24 @@ void UpstreamCall::cancel()
     dropConnection();
 }
 
+void UpstreamCall::pause()
+{
+    if (m_paused || !m_connection)
+        return;
+    m_paused = true;
+    m_connection->pauseReading();
+}
+
+void UpstreamCall::resume()
+{
+    if (!m_paused)
+        return;
+    m_paused = false;
+    m_lastActivity = Clock::now(); // the wait was ours, not the upstream's
+    if (m_connection)
+        m_connection->resumeReading();
+}
+
 void UpstreamCall::dropConnection()
 {
     if (!m_connection)
@@ -104,8 +122,10 @@ void UpstreamCall::timerEvent(QTimerEvent *event)
         const auto idle =
             std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - m_lastActivity);
         const int left = m_request.timeouts.idleMs - int(idle.count());
-        if (left > 0) {
-            m_timer.start(left, this);
+        if (left > 0 || m_paused) {
+            if (m_paused)
+                m_lastActivity = Clock::now();
+            m_timer.start(m_paused ? m_request.timeouts.idleMs : left, this);
             return;
         }
         fail(Failure::Kind::IdleTimeout,

@@ -31,6 +31,9 @@ public:
     /** Stops the exchange now; no further listener calls. */
     void cancel();
     bool isActive() const { return m_listener != nullptr; }
+    /** Backpressure: stop/restart reading the response (the idle timeout does not run). */
+    void pause();
+    void resume();
 
 protected:
     void timerEvent(QTimerEvent *event) override;
@@ -63,6 +66,7 @@ private:
     UpstreamConnection *m_connection = nullptr;
     bool m_reused = false;
     bool m_retried = false;
+    bool m_paused = false;
     Phase m_phase = Phase::Connecting;
     QBasicTimer m_timer;
     std::chrono::steady_clock::time_point m_lastActivity;

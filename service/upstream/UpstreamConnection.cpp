@@ -44,6 +44,8 @@ void UpstreamConnection::open(const QNetworkProxy &proxy, const QSslConfiguratio
         sslSocket = new QSslSocket(this);
         if (tls)
             sslSocket->setSslConfiguration(*tls);
+        // TLS sockets are buffered; a bounded buffer makes a paused read hold back the upstream.
+        sslSocket->setReadBufferSize(256 * 1024);
         m_socket = sslSocket;
     } else {
         m_socket = new QTcpSocket(this);
@@ -111,14 +113,28 @@ void UpstreamConnection::resetParser()
     m_parser.data = this;
     m_headers.clear();
     m_body.clear();
+    m_paused = false;
+    m_readPending = false;
     m_lastWasValue = false;
     m_anyByte = false;
     m_headSeen = false;
     m_messageDone = false;
 }
 
+void UpstreamConnection::resumeReading()
+{
+    m_paused = false;
+    if (std::exchange(m_readPending, false))
+        onReadyRead();
+}
+
 void UpstreamConnection::onReadyRead()
 {
+    if (m_paused && m_user) {
+        // Unbuffered, Qt leaves its read notifier off until we read: nothing more arrives.
+        m_readPending = true;
+        return;
+    }
     const QByteArray data = readAvailable();
     if (data.isEmpty())
         return;

@@ -48,6 +48,12 @@ public:
 
     void open(const QNetworkProxy &proxy, const QSslConfiguration *tls);
     void setUser(ConnectionUser *user) { m_user = user; }
+    /**
+     * Stops taking bytes from the socket (the kernel's window closes and the upstream slows
+     * down to the client's pace) until resumeReading().
+     */
+    void pauseReading() { m_paused = true; }
+    void resumeReading();
     void send(const QByteArray &requestBytes);
     void abort();
 
@@ -81,6 +87,8 @@ private:
     bool m_messageDone = false;
     bool m_keepAlive = true;
     bool m_closing = false;
+    bool m_paused = false;
+    bool m_readPending = false; ///< bytes became readable while paused
     int m_responses = 0;
 };
 

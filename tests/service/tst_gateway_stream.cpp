@@ -54,6 +54,7 @@ private Q_SLOTS:
     void failoverBeforeFirstEvent_data();
     void failoverBeforeFirstEvent();
     void hundredConcurrentStreams();
+    void clientThatStopsReadingIsClosed();
 
 private:
     MockUpstream m_mock; ///< provider "p", also the healthy rotation entry "good"
@@ -260,6 +261,40 @@ void TestGatewayStream::hundredConcurrentStreams()
         QCOMPARE(deltaContent(reply.events.at(1)), s("tok0 "));
     }
     QTRY_COMPARE(m_gateway->activeSessions(), 0);
+}
+
+void TestGatewayStream::clientThatStopsReadingIsClosed()
+{
+    // A separate gateway with a short client timeout; a fast, long upstream stream.
+    MockUpstream upstream;
+    QVERIFY(upstream.listen());
+    upstream.setStreamChunks(400'000);
+    upstream.setStreamIntervalMs(0);
+    upstream.setRecordLimit(0);
+    TestConfig config;
+    config.addProvider(s("p"), upstream.baseUrl(), {s("m")});
+    config.set(s("limits"), s("client_timeout"), 0.5);
+    TestGateway gateway;
+    QVERIFY(gateway.start(config));
+
+    // A client that sends its request and then never reads: Qt stops taking bytes from the
+    // kernel once 1 KiB is buffered, so the window closes and the gateway's queue grows.
+    QTcpSocket stuck;
+    stuck.setReadBufferSize(1024);
+    stuck.connectToHost(QHostAddress::LocalHost, gateway.port());
+    QVERIFY(stuck.waitForConnected(2000));
+    const QByteArray body =
+        R"({"model":"p/m","stream":true,"messages":[{"role":"user","content":"x"}]})";
+    stuck.write("POST /api/v1/chat/completions HTTP/1.1\r\nHost: t\r\nContent-Type: "
+                "application/json\r\nContent-Length: " +
+                QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    // The stream starts, the client falls behind, the gateway stops reading the upstream...
+    QTRY_COMPARE_WITH_TIMEOUT(gateway->activeSessions(), 1, 5000);
+    QCOMPARE(upstream.openConnections(), 1);
+    // ...and after the client timeout (plus a sweep or two) closes the client and cancels the
+    // upstream, long before 400,000 events could have been delivered.
+    QTRY_COMPARE_WITH_TIMEOUT(gateway->activeSessions(), 0, 8000);
+    QTRY_COMPARE_WITH_TIMEOUT(upstream.openConnections(), 0, 2000);
 }
 
 AISBF_GATEWAY_TEST_MAIN(TestGatewayStream)
