@@ -383,6 +383,14 @@ void ChatSession::upstreamFinished()
         return;
     }
     case Mode::Streaming:
+        if (m_sse.pendingBytes() > 0) {
+            // The body ended inside an event: some servers end "data: [DONE]" without the
+            // blank line that closes it. The end of the body closes it as well.
+            const qsizetype attempt = m_next;
+            forwardStreamBytes(QByteArrayLiteral("\n\n"));
+            if (m_done || m_next != attempt)
+                return; // that event failed the attempt or ended the stream
+        }
         if (!m_response.isStreaming()) {
             attemptFailed(QStringLiteral("empty stream"),
                           std::chrono::seconds(candidate.cooldownSec));

@@ -55,6 +55,7 @@ private Q_SLOTS:
     void failoverBeforeFirstEvent();
     void hundredConcurrentStreams();
     void clientThatStopsReadingIsClosed();
+    void doneWithoutFinalBlankLineEndsCleanly();
 
 private:
     MockUpstream m_mock; ///< provider "p", also the healthy rotation entry "good"
@@ -295,6 +296,22 @@ void TestGatewayStream::clientThatStopsReadingIsClosed()
     // upstream, long before 400,000 events could have been delivered.
     QTRY_COMPARE_WITH_TIMEOUT(gateway->activeSessions(), 0, 8000);
     QTRY_COMPARE_WITH_TIMEOUT(upstream.openConnections(), 0, 2000);
+}
+
+void TestGatewayStream::doneWithoutFinalBlankLineEndsCleanly()
+{
+    m_mock.setStreamChunks(3);
+    m_mock.setDoneEvent("data: [DONE]\n");
+    TestClient client(m_gateway.port());
+    client.startRequest(
+        "POST", kChat,
+        R"({"model":"p/m","stream":true,"messages":[{"role":"user","content":"x"}]})");
+    QVERIFY(client.waitForComplete());
+    m_mock.setDoneEvent("data: [DONE]\n\n");
+    const HttpReply &reply = client.reply();
+    QCOMPARE(reply.status, 200);
+    QVERIFY2(!reply.body.contains("\"error\""), reply.body.constData());
+    QVERIFY2(reply.body.endsWith("data: [DONE]\n\n"), reply.body.right(80).constData());
 }
 
 AISBF_GATEWAY_TEST_MAIN(TestGatewayStream)

@@ -51,7 +51,7 @@ QByteArray StreamPlan::tail() const
     QByteArray out;
     if (includeUsage)
         out += httpChunk(usageEvent(completion, qMax(0, chunks - 2)));
-    out += httpChunk("data: [DONE]\n\n");
+    out += httpChunk(doneEvent);
     out += "0\r\n\r\n";
     return out;
 }
@@ -95,6 +95,7 @@ RouteResult route(const MockConfig &config, const RecordedRequest &request, bool
     }
     StreamPlan plan;
     plan.completion = c;
+    plan.doneEvent = config.doneEvent;
     plan.chunks = qMax(1, headerInt(request, "x-mock-chunks", config.streamChunks, 1000000));
     plan.intervalMs = headerInt(request, "x-mock-interval-ms", config.streamIntervalMs, 3600000);
     plan.includeUsage = body.value(QLatin1String("stream_options"))

@@ -16,6 +16,7 @@ struct StreamPlan
     int chunks = 5; //!< SSE events before [DONE]
     int intervalMs = 0;
     bool includeUsage = false;
+    QByteArray doneEvent = QByteArrayLiteral("data: [DONE]\n\n");
 
     /** SSE event @p index: role first, then "tok0 ", "tok1 "..., finish_reason "stop" last. */
     QByteArray event(int index) const;

@@ -50,6 +50,8 @@ public:
     void setCompletionText(const QString &text) { m_config.completionText = text; }
     void setStreamChunks(int chunks) { m_config.streamChunks = qMax(1, chunks); }
     void setStreamIntervalMs(int ms) { m_config.streamIntervalMs = qMax(0, ms); }
+    /** The bytes of a stream's final [DONE] event (default "data: [DONE]\n\n"). */
+    void setDoneEvent(const QByteArray &event) { m_config.doneEvent = event; }
     /** How many requests requests() keeps (oldest dropped first); -1 = all, 0 = none. */
     void setRecordLimit(int limit) { m_config.recordLimit = limit; }
     const MockConfig &config() const { return m_config; }
