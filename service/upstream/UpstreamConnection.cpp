@@ -178,13 +178,15 @@ QByteArray UpstreamConnection::readAvailable()
 {
     // readAll() on an unbuffered socket reads until the kernel says EAGAIN: a second read(2)
     // for every streamed chunk. A read that does not fill the buffer already drained it.
-    constexpr qsizetype kChunk = 16 * 1024;
+    // The buffer is one per thread: a 16 KiB allocation per read made glibc consolidate its
+    // free lists every time, and a buffer per connection would cost memory while idle.
+    constexpr qint64 kChunk = 16 * 1024;
+    thread_local char scratch[kChunk];
     QByteArray data;
     for (;;) {
-        const qsizetype before = data.size();
-        data.resize(before + kChunk);
-        const qint64 got = m_socket->read(data.data() + before, kChunk);
-        data.resize(before + std::max<qint64>(got, 0));
+        const qint64 got = m_socket->read(scratch, kChunk);
+        if (got > 0)
+            data.append(scratch, qsizetype(got));
         if (got < kChunk)
             return data;
     }
