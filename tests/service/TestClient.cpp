@@ -172,11 +172,7 @@ void TestClient::parse()
                 return;
             break;
         case Stage::Body: {
-            const QByteArray part = m_in.left(m_remaining);
-            m_in.remove(0, part.size());
-            m_remaining -= part.size();
-            appendBody(part);
-            if (m_stage == Stage::Done || m_remaining > 0)
+            if (!consumeBody())
                 return;
             markComplete();
             break;
@@ -197,11 +193,7 @@ void TestClient::parse()
             break;
         }
         case Stage::ChunkData: {
-            const QByteArray part = m_in.left(m_remaining);
-            m_in.remove(0, part.size());
-            m_remaining -= part.size();
-            appendBody(part);
-            if (m_stage == Stage::Done || m_remaining > 0)
+            if (!consumeBody())
                 return;
             m_stage = Stage::ChunkEnd;
             break;
@@ -261,6 +253,15 @@ bool TestClient::parseHead()
         markComplete();
     }
     return true;
+}
+
+bool TestClient::consumeBody()
+{
+    const QByteArray part = m_in.left(m_remaining);
+    m_in.remove(0, part.size());
+    m_remaining -= part.size();
+    appendBody(part);
+    return m_stage != Stage::Done && m_remaining == 0;
 }
 
 void TestClient::appendBody(const QByteArray &bytes)

@@ -120,6 +120,8 @@ private:
     void parse();
     bool parseHead();
     void appendBody(const QByteArray &bytes);
+    /** Takes up to m_remaining body bytes; true when that part (or chunk) is complete. */
+    bool consumeBody();
     void markComplete();
 
     quint16 m_port;

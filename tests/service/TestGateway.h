@@ -44,6 +44,12 @@ QJsonObject rotationEntry(const QString &providerId, const QString &model, doubl
 /** An http endpoint on a loopback port nothing listens on: connecting is refused. */
 QUrl closedPortUrl();
 
+/** Latin-1 literal to QString (the tree builds with QT_NO_CAST_FROM_ASCII). */
+inline QString s(const char *text)
+{
+    return QString::fromLatin1(text);
+}
+
 /** A Gateway on 127.0.0.1, port 0, built from a TestConfig. */
 class TestGateway
 {

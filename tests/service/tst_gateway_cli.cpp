@@ -2,6 +2,7 @@
 // The aisbf-gateway binary as an operator runs it: --version, --check-config on a broken config,
 // the first run on an empty directory, and SIGTERM letting an in-flight stream finish.
 #include "TestClient.h"
+#include "TestGateway.h"
 
 #include <MockUpstream.h>
 
@@ -18,11 +19,6 @@
 using namespace aisbf::test;
 
 namespace {
-
-QString s(const char *text)
-{
-    return QString::fromLatin1(text);
-}
 
 using Files = QHash<QString, QByteArray>;
 

@@ -12,14 +12,7 @@
 
 using namespace aisbf::test;
 
-namespace {
-
-QString s(const char *text)
-{
-    return QString::fromLatin1(text);
-}
-
-} // namespace
+namespace {} // namespace
 
 class TestGatewayLimits : public QObject
 {

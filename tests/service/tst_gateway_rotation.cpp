@@ -21,11 +21,6 @@ const QByteArray kChat = "/api/v1/chat/completions";
 constexpr double kFirst = 1000;
 constexpr double kLast = 0.001;
 
-QString s(const char *text)
-{
-    return QString::fromLatin1(text);
-}
-
 } // namespace
 
 class TestGatewayRotation : public QObject

@@ -20,11 +20,6 @@ namespace {
 
 const QByteArray kChat = "/api/v1/chat/completions";
 
-QString s(const char *text)
-{
-    return QString::fromLatin1(text);
-}
-
 QString deltaContent(const SseEvent &event)
 {
     return event.json()
