@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QString>
+
+/**
+ * Builders for the OpenAI objects every translator produces, so all dialects agree on the
+ * exact shape OpenAI SDKs parse.
+ */
+namespace aisbf::translate::openai {
+
+/** "chatcmpl-" + 24 random hex digits. */
+QString newCompletionId();
+qint64 nowSeconds();
+
+/** {prompt_tokens, completion_tokens, total_tokens}; cached prompt tokens, when known, go in
+ *  prompt_tokens_details.cached_tokens, reasoning tokens in completion_tokens_details. */
+QJsonObject usage(qint64 promptTokens, qint64 completionTokens, qint64 cachedTokens = -1,
+                  qint64 reasoningTokens = -1);
+
+/** A chat.completion.chunk with one choice (index 0). finishReason null while streaming. */
+QJsonObject chunk(const QString &id, qint64 created, const QString &model, const QJsonObject &delta,
+                  const QJsonValue &finishReason = QJsonValue::Null);
+/** The final usage chunk: "choices": [] and "usage". */
+QJsonObject usageChunk(const QString &id, qint64 created, const QString &model,
+                       const QJsonObject &usage);
+/** A chat.completion with one choice; usage omitted when empty. */
+QJsonObject completion(const QString &id, qint64 created, const QString &model,
+                       const QJsonObject &message, const QString &finishReason,
+                       const QJsonObject &usage);
+
+} // namespace aisbf::translate::openai
