@@ -1,27 +1,48 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// PLACEHOLDER: replaced by the ollama client codec.
 #include "Dialects.h"
+#include "Ollama.h"
 
 namespace aisbf::translate {
+
 namespace {
-class Placeholder final : public ClientCodec
+
+// Clients of Ollama's native API (POST /api/chat): the ollama npm and Python packages,
+// Open WebUI and the like.
+class OllamaClientCodec final : public ClientCodec
 {
 public:
-    InboundRequest request(const QJsonObject &) const override
+    InboundRequest request(const QJsonObject &clientRequest) const override
     {
-        InboundRequest r;
-        r.error = QStringLiteral("the ollama API is not built yet");
-        return r;
+        return ollama::readClientRequest(clientRequest);
     }
-    QByteArray response(const QJsonObject &) const override { return {}; }
-    QByteArray errorBody(const protocol::OpenAiError &e) const override { return e.toJson(); }
-    QByteArray streamContentType() const override { return "text/event-stream"; }
-    std::unique_ptr<StreamEncoder> streamEncoder(const QString &) const override { return {}; }
+
+    QByteArray response(const QJsonObject &completion) const override
+    {
+        return ollama::clientResponse(completion);
+    }
+
+    // The ollama clients raise the "error" string of a non-2xx JSON body.
+    QByteArray errorBody(const protocol::OpenAiError &error) const override
+    {
+        QByteArray body = ollama::errorLine(error.message);
+        body.chop(1); // a whole body, not an NDJSON line
+        return body;
+    }
+
+    QByteArray streamContentType() const override { return "application/x-ndjson"; }
+
+    std::unique_ptr<StreamEncoder> streamEncoder(const QString &model) const override
+    {
+        return ollama::newStreamEncoder(model);
+    }
 };
+
 } // namespace
+
 const ClientCodec &ollamaClientCodec()
 {
-    static const Placeholder instance;
+    static const OllamaClientCodec instance;
     return instance;
 }
+
 } // namespace aisbf::translate

@@ -48,6 +48,23 @@ QJsonObject chunk(const QString &id, qint64 created, const QString &model, const
                                     {QStringLiteral("finish_reason"), finishReason}}}}};
 }
 
+ChunkTemplate::ChunkTemplate(const QString &id, qint64 created, const QString &model)
+    : m_chunk(chunk(id, created, model, {}))
+{
+    m_choice = m_chunk.value(QLatin1String("choices")).toArray().first().toObject();
+}
+
+QJsonObject ChunkTemplate::make(const QJsonObject &delta, const QJsonValue &finishReason) const
+{
+    QJsonObject choice = m_choice;
+    choice.insert(QLatin1String("delta"), delta);
+    if (!finishReason.isNull())
+        choice.insert(QLatin1String("finish_reason"), finishReason);
+    QJsonObject made = m_chunk;
+    made.insert(QLatin1String("choices"), QJsonArray{choice});
+    return made;
+}
+
 QJsonObject usageChunk(const QString &id, qint64 created, const QString &model,
                        const QJsonObject &usage)
 {

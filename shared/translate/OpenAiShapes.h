@@ -23,6 +23,25 @@ QJsonObject usage(qint64 promptTokens, qint64 completionTokens, qint64 cachedTok
 /** A chat.completion.chunk with one choice (index 0). finishReason null while streaming. */
 QJsonObject chunk(const QString &id, qint64 created, const QString &model, const QJsonObject &delta,
                   const QJsonValue &finishReason = QJsonValue::Null);
+/**
+ * chunk() for one stream, made cheaply: building a chunk key by key cost more than the rest
+ * of a translated event's work together, so the object is built once and each chunk only
+ * replaces its delta and finish_reason.
+ */
+class ChunkTemplate
+{
+public:
+    ChunkTemplate() = default;
+    ChunkTemplate(const QString &id, qint64 created, const QString &model);
+    bool isNull() const { return m_chunk.isEmpty(); }
+    QJsonObject make(const QJsonObject &delta,
+                     const QJsonValue &finishReason = QJsonValue::Null) const;
+
+private:
+    QJsonObject m_chunk;
+    QJsonObject m_choice;
+};
+
 /** The final usage chunk: "choices": [] and "usage". */
 QJsonObject usageChunk(const QString &id, qint64 created, const QString &model,
                        const QJsonObject &usage);

@@ -26,7 +26,7 @@ using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 enum class ProviderDialect
 {
     OpenAi,    ///< type "openai": forwarded as is, no translator involved
-    Anthropic, ///< type "anthropic" (and the original AISBF's "claude")
+    Anthropic, ///< type "anthropic" (Messages API)
     Google,    ///< type "google" (Gemini generateContent)
     Ollama,    ///< type "ollama" (native /api/chat)
 };

@@ -5,13 +5,14 @@ namespace aisbf::translate {
 
 std::optional<ProviderDialect> providerDialect(const QString &providerType)
 {
-    const QString type = providerType.toLower();
+    // Exactly the servable types of config::ProviderConfig::isServable(). The original AISBF's
+    // "claude" type is an OAuth subscription login, not the Messages API with a key.
+    const QString &type = providerType;
     if (type == QLatin1String("openai"))
         return ProviderDialect::OpenAi;
-    // "claude" is the original AISBF's name for the Anthropic API.
-    if (type == QLatin1String("anthropic") || type == QLatin1String("claude"))
+    if (type == QLatin1String("anthropic"))
         return ProviderDialect::Anthropic;
-    if (type == QLatin1String("google") || type == QLatin1String("gemini"))
+    if (type == QLatin1String("google"))
         return ProviderDialect::Google;
     if (type == QLatin1String("ollama"))
         return ProviderDialect::Ollama;

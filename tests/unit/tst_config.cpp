@@ -132,9 +132,11 @@ void TestConfig::upstreamTimeoutsOver()
 void TestConfig::servableTypes()
 {
     ProviderConfig p;
-    p.type = QStringLiteral("openai");
-    QVERIFY(p.isServable());
-    for (const char *type : {"anthropic", "google", "ollama", "coderai", "codex", "", "OpenAI"}) {
+    for (const char *type : {"openai", "anthropic", "google", "ollama"}) {
+        p.type = QString::fromLatin1(type);
+        QVERIFY2(p.isServable(), type);
+    }
+    for (const char *type : {"coderai", "codex", "claude", "kiro", "", "OpenAI"}) {
         p.type = QString::fromLatin1(type);
         QVERIFY2(!p.isServable(), type);
     }
