@@ -12,10 +12,12 @@ struct MockConfig
 {
     QStringList models{QStringLiteral("mock-model")};
     QString completionText = QStringLiteral("pong");
-    int streamChunks = 5;     //!< SSE events per streamed completion, [DONE] not counted
-    int streamIntervalMs = 0; //!< gap between two SSE events
+    /** N: OpenAI SSE events per streamed completion ([DONE] not counted); the other dialects'
+     *  text deltas / parts / lines per stream. */
+    int streamChunks = 5;
+    int streamIntervalMs = 0; //!< gap between two stream events (text deltas)
     int recordLimit = -1;     //!< requests kept for requests(); -1 = all, 0 = none
-    /// How a stream's last event is written; some servers omit the final blank line.
+    /// How an OpenAI stream's last event is written; some servers omit the final blank line.
     QByteArray doneEvent = QByteArrayLiteral("data: [DONE]\n\n");
 };
 

@@ -84,10 +84,10 @@ void MockConnection::handle(const RecordedRequest &request)
     case Fault::TooManyRequests: {
         const bool limited = m_fault.fault == Fault::TooManyRequests;
         const int status = limited ? 429 : p.status;
-        const QByteArray body =
-            !p.body.isEmpty()
-                ? p.body
-                : payloads::errorBody(status, limited ? "mock rate limit" : "mock fault");
+        const QByteArray body = !p.body.isEmpty()
+                                    ? p.body
+                                    : dialectErrorBody(dialectOf(request), status,
+                                                       limited ? "mock rate limit" : "mock fault");
         const QByteArray extra =
             limited ? "Retry-After: " + QByteArray::number(p.retryAfterS) + "\r\n" : QByteArray();
         send(payloads::response(status, "application/json", body, !m_keepAlive, extra));
@@ -152,10 +152,11 @@ void MockConnection::respondPartially(const QByteArray &response)
 void MockConnection::startStream(const StreamPlan &plan)
 {
     m_plan = plan;
+    m_count = m_plan.count();
     m_sent = 0;
     m_state = State::Streaming;
     m_nextDueUs = m_server->nowUs();
-    m_socket->write(payloads::streamHead(!m_keepAlive));
+    m_socket->write(payloads::streamHead(!m_keepAlive, m_plan.contentType()));
     streamStep();
 }
 
@@ -177,18 +178,18 @@ void MockConnection::streamStep()
                 m_state = State::Silent;
                 break;
             }
-            // The malformed event, then a clean end of the HTTP body without [DONE].
-            m_socket->write(payloads::httpChunk("data: {not json\n\n") + "0\r\n\r\n");
+            // The malformed event, then a clean end of the HTTP body without the stream's end.
+            m_socket->write(payloads::httpChunk(m_plan.malformed()) + "0\r\n\r\n");
             finish();
             break;
         }
-        if (m_sent == m_plan.chunks) {
+        if (m_sent == m_count) {
             m_socket->write(m_plan.tail());
             finish();
             break;
         }
         m_socket->write(payloads::httpChunk(m_plan.event(m_sent++)));
-        if (m_sent < m_plan.chunks && m_plan.intervalMs > 0) {
+        if (m_sent < m_count && m_plan.intervalMs > 0 && m_plan.pausesAfter(m_sent - 1)) {
             m_nextDueUs += qint64(m_plan.intervalMs) * 1000;
             if (m_nextDueUs > now) {
                 scheduleWake(m_nextDueUs);

@@ -33,7 +33,7 @@ private:
     {
         Idle,      //!< waiting for (the rest of) a request
         Delaying,  //!< SlowFirstByte: nothing sent yet
-        Streaming, //!< SSE events going out on the shared timer
+        Streaming, //!< stream events going out on the shared timer
         Silent,    //!< Hang / StallMidStream: socket open, nothing more will be sent
         Closing,   //!< we are closing or resetting the socket ourselves
     };
@@ -62,6 +62,7 @@ private:
     RecordedRequest m_request;
     quint64 m_sequence = 0;
     StreamPlan m_plan;
+    int m_count = 0; //!< m_plan.count()
     int m_sent = 0;
     qint64 m_nextDueUs = 0;
     quint64 m_token = 0;

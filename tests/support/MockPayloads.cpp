@@ -66,6 +66,17 @@ QByteArray completionBody(const Completion &c, const QByteArray &content, int co
            usage(c.promptTokens, completionTokens) + '}';
 }
 
+QByteArray toolCallBody(const Completion &c, const QByteArray &callId, const QByteArray &name,
+                        const QByteArray &arguments, int completionTokens)
+{
+    return head(c, "chat.completion") +
+           R"(,"choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[)" +
+           R"({"id":)" + jsonString(callId) + R"(,"type":"function","function":{"name":)" +
+           jsonString(name) + R"(,"arguments":)" + jsonString(arguments) +
+           R"(}}]},"finish_reason":"tool_calls"}],)" + usage(c.promptTokens, completionTokens) +
+           '}';
+}
+
 QByteArray chunkEvent(const Completion &c, const QByteArray &delta, const QByteArray &finishReason)
 {
     return "data: " + head(c, "chat.completion.chunk") + R"(,"choices":[{"index":0,"delta":)" +
@@ -139,10 +150,10 @@ QByteArray response(int status, const QByteArray &contentType, const QByteArray 
     return out;
 }
 
-QByteArray streamHead(bool close)
+QByteArray streamHead(bool close, const QByteArray &contentType)
 {
-    QByteArray out = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
-                     "Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n";
+    QByteArray out = "HTTP/1.1 200 OK\r\nContent-Type: " + contentType +
+                     "\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n";
     if (close)
         out += "Connection: close\r\n";
     out += "\r\n";

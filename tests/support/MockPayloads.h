@@ -4,7 +4,8 @@
 #include <QByteArray>
 #include <QStringList>
 
-// Byte builders for the mock's HTTP and OpenAI-shaped JSON. Built by hand rather than through
+// Byte builders for the mock's HTTP and OpenAI-shaped JSON (the other dialects: MockAnthropic,
+// MockGemini, MockOllama). Built by hand rather than through
 // QJsonDocument because the benchmark pushes tens of thousands of these per second.
 namespace aisbf::test::payloads {
 
@@ -22,6 +23,9 @@ struct Completion
 };
 
 QByteArray completionBody(const Completion &c, const QByteArray &content, int completionTokens);
+/** A chat.completion whose message calls the tool @p name; @p arguments is the JSON text. */
+QByteArray toolCallBody(const Completion &c, const QByteArray &callId, const QByteArray &name,
+                        const QByteArray &arguments, int completionTokens);
 
 /** One SSE event `data: {chat.completion.chunk}\n\n`; @p delta and @p finishReason are JSON. */
 QByteArray chunkEvent(const Completion &c, const QByteArray &delta, const QByteArray &finishReason);
@@ -36,8 +40,8 @@ QByteArray reasonPhrase(int status);
 /** A complete response with Content-Length; @p extraHeaders are full "Name: value\r\n" lines. */
 QByteArray response(int status, const QByteArray &contentType, const QByteArray &body, bool close,
                     const QByteArray &extraHeaders = {});
-/** Status line and headers of a chunked text/event-stream response. */
-QByteArray streamHead(bool close);
+/** Status line and headers of a chunked streamed response. */
+QByteArray streamHead(bool close, const QByteArray &contentType = "text/event-stream");
 /** @p data framed as one HTTP/1.1 chunk. */
 QByteArray httpChunk(const QByteArray &data);
 

@@ -54,13 +54,13 @@ quint16 MockUpstream::port() const
     return m_server->serverPort();
 }
 
-QUrl MockUpstream::baseUrl() const
+QUrl MockUpstream::baseUrl(const QString &path) const
 {
     QUrl url;
     url.setScheme(QStringLiteral("http"));
     url.setHost(m_server->serverAddress().toString());
     url.setPort(port());
-    url.setPath(QStringLiteral("/v1"));
+    url.setPath(path);
     return url;
 }
 

@@ -24,11 +24,24 @@ namespace aisbf::test {
 class MockConnection;
 
 /**
- * An OpenAI-compatible upstream on a real socket: HTTP/1.1 keep-alive, GET /v1/models,
- * POST /v1/chat/completions (JSON or chunked SSE), scriptable faults, and a record of every
- * request. Streams are paced by one shared timer, so thousands of them stay cheap.
+ * An LLM upstream on a real socket: HTTP/1.1 keep-alive, scriptable faults, and a record of every
+ * request. Streams are paced by one shared timer, so thousands of them stay cheap. It speaks, in
+ * each provider's own wire format, routed by path:
  *
- * Per-request overrides for streamed completions: `X-Mock-Chunks: N`, `X-Mock-Interval-Ms: M`.
+ * - OpenAI: GET /v1/models, POST /v1/chat/completions (JSON, or SSE chunks and [DONE]).
+ * - Anthropic: POST /v1/messages or /messages (JSON, or `event:`/`data:` SSE);
+ *   GET /v1/models or /models when the request has an `anthropic-version` header.
+ * - Gemini: POST /v1beta/models/M:generateContent, .../M:streamGenerateContent (`?alt=sse`: SSE,
+ *   else a streamed JSON array); GET /v1beta/models (or /v1/models with `x-goog-api-key`).
+ * - Ollama: POST /api/chat (NDJSON unless `"stream": false`), GET /api/tags, GET /api/version.
+ *
+ * Every dialect answers text (MockConfig::completionText; streams say "tok0 ", "tok1 "...), or,
+ * when the request offers tools, a call of the first one with {"city":"Paris","days":3}, or,
+ * when the conversation ends with a tool result, "Sunny in Paris". Faults hit every dialect;
+ * error bodies and malformed events take the request's dialect shape.
+ *
+ * Per-request headers: `X-Mock-Chunks: N` (stream length), `X-Mock-Interval-Ms: M` (pacing),
+ * `X-Mock-Thinking: 1` (Anthropic thinking block, Gemini thought part, Ollama message.thinking).
  */
 class MockUpstream : public QObject
 {
@@ -43,8 +56,10 @@ public:
     /** Stops listening and drops every open connection. */
     void close();
     quint16 port() const;
-    /** "http://127.0.0.1:PORT/v1": what a provider's `endpoint` should be. */
-    QUrl baseUrl() const;
+    /** "http://127.0.0.1:PORT/v1": what an OpenAI or Anthropic provider's `endpoint` should be. */
+    QUrl baseUrl() const { return baseUrl(QStringLiteral("/v1")); }
+    /** "http://127.0.0.1:PORT" + @p path: e.g. "/v1beta" for Gemini, "" for Ollama. */
+    QUrl baseUrl(const QString &path) const;
 
     void setModels(const QStringList &models) { m_config.models = models; }
     void setCompletionText(const QString &text) { m_config.completionText = text; }

@@ -42,16 +42,17 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationName(QStringLiteral("aisbf-mock-upstream"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("OpenAI-compatible mock upstream."));
+    parser.setApplicationDescription(
+        QStringLiteral("Mock upstream speaking OpenAI, Anthropic, Gemini and Ollama."));
     parser.addHelpOption();
     parser.addOptions({
         {QStringLiteral("host"), QStringLiteral("Address to bind."), QStringLiteral("host"),
          QStringLiteral("127.0.0.1")},
         {QStringLiteral("port"), QStringLiteral("Port (0 = any)."), QStringLiteral("port"),
          QStringLiteral("0")},
-        {QStringLiteral("chunks"), QStringLiteral("SSE events per stream."), QStringLiteral("n"),
+        {QStringLiteral("chunks"), QStringLiteral("Events per stream."), QStringLiteral("n"),
          QStringLiteral("5")},
-        {QStringLiteral("interval-ms"), QStringLiteral("Gap between SSE events."),
+        {QStringLiteral("interval-ms"), QStringLiteral("Gap between stream events."),
          QStringLiteral("ms"), QStringLiteral("0")},
         {QStringLiteral("models"), QStringLiteral("Comma-separated model ids."),
          QStringLiteral("list"), QStringLiteral("mock-model")},

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// MockUpstream answers like an OpenAI upstream, misbehaves on request, and notices aborts.
+// MockUpstream answers like an OpenAI upstream, misbehaves on request, and notices aborts; the
+// Anthropic, Gemini and Ollama dialects are tested in tst_mock_dialects.cpp.
+#include "MockTestClient.h"
 #include "MockUpstream.h"
+#include "tst_mock_dialects.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -9,49 +12,10 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
-#include <QTcpSocket>
-#include <QTest>
 
 using namespace aisbf::test;
 
 namespace {
-
-// A bare HTTP/1.1 client: the mock's framing (chunks, resets, garbage) is what is under test,
-// so nothing may smooth it over. Waits spin the event loop, because the mock lives on it too.
-class RawClient
-{
-public:
-    explicit RawClient(quint16 port)
-    {
-        QObject::connect(&m_socket, &QTcpSocket::readyRead,
-                         [this] { m_data += m_socket.readAll(); });
-        m_socket.connectToHost(QHostAddress::LocalHost, port);
-        if (!QTest::qWaitFor([this] { return connected(); }))
-            qWarning("RawClient: cannot connect to port %u", unsigned(port));
-    }
-
-    void send(const QByteArray &bytes) { m_socket.write(bytes); }
-    /** Reads until @p marker has arrived (true) or the socket closed / timed out (false). */
-    bool readUntil(const QByteArray &marker, int timeoutMs = 5000)
-    {
-        return QTest::qWaitFor([&] { return m_data.contains(marker) || !connected(); },
-                               timeoutMs) &&
-               m_data.contains(marker);
-    }
-    /** True when the peer closed within @p timeoutMs. */
-    bool waitClosed(int timeoutMs = 5000)
-    {
-        return QTest::qWaitFor([this] { return !connected(); }, timeoutMs);
-    }
-    void close() { m_socket.abort(); }
-    QByteArray &data() { return m_data; }
-
-private:
-    bool connected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
-
-    QTcpSocket m_socket;
-    QByteArray m_data;
-};
 
 QByteArray chatRequest(bool stream, const QByteArray &extraHeaders = {})
 {
@@ -59,30 +23,6 @@ QByteArray chatRequest(bool stream, const QByteArray &extraHeaders = {})
                                    : R"({"model":"m1","messages":[]})";
     return "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
            extraHeaders + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
-}
-
-/** The HTTP chunks of a chunked body (headers skipped); stops at the 0-chunk or the end. */
-QList<QByteArray> httpChunks(const QByteArray &response)
-{
-    QList<QByteArray> chunks;
-    qsizetype pos = response.indexOf("\r\n\r\n") + 4;
-    for (;;) {
-        const qsizetype eol = response.indexOf("\r\n", pos);
-        if (eol < 0)
-            break;
-        bool ok = false;
-        const qsizetype size = response.mid(pos, eol - pos).toLongLong(&ok, 16);
-        if (!ok || size == 0 || response.size() < eol + 2 + size)
-            break;
-        chunks.append(response.mid(eol + 2, size));
-        pos = eol + 2 + size + 2;
-    }
-    return chunks;
-}
-
-QJsonObject eventJson(const QByteArray &event)
-{
-    return QJsonDocument::fromJson(event.mid(6)).object(); // drop "data: "
 }
 
 } // namespace
@@ -412,6 +352,21 @@ private Q_SLOTS:
         QVERIFY(client.readUntil("}}"));
         QVERIFY(client.data().startsWith("HTTP/1.1 404"));
     }
+
+    // The other dialects: bodies in tst_mock_dialects.cpp.
+    void dialectAnswers_data() { dialect_tests::answersData(); }
+    void dialectAnswers() { dialect_tests::answers(*m_mock); }
+    void dialectStreams_data() { dialect_tests::streamsData(); }
+    void dialectStreams() { dialect_tests::streams(*m_mock); }
+    void dialectStreamsArePaced_data() { dialect_tests::pacesStreamsData(); }
+    void dialectStreamsArePaced() { dialect_tests::pacesStreams(*m_mock); }
+    void ollamaStreamsByDefault_data() { dialect_tests::ollamaStreamsByDefaultData(); }
+    void ollamaStreamsByDefault() { dialect_tests::ollamaStreamsByDefault(*m_mock); }
+    void dialectFaultBodies_data() { dialect_tests::faultBodiesData(); }
+    void dialectFaultBodies() { dialect_tests::faultBodies(*m_mock); }
+    void dialectStreamFaults_data() { dialect_tests::streamFaultsData(); }
+    void dialectStreamFaults() { dialect_tests::streamFaults(*m_mock); }
+    void recordsDialectRequests() { dialect_tests::recordsDialectRequests(*m_mock); }
 
 private:
     std::unique_ptr<MockUpstream> m_mock;
