@@ -48,6 +48,7 @@ Gateway::Gateway(config::ConfigSnapshot config, QObject *parent)
         upstream::ProxySettings::fromEnvironment(QProcessEnvironment::systemEnvironment());
     settings.extraCaFile = server.upstreamCaFile;
     m_client = std::make_unique<upstream::UpstreamClient>(settings);
+    m_discovery = std::make_unique<dispatch::ModelDiscovery>(m_client.get());
     for (const QString &token : server.authTokens)
         m_tokenDigests.append(digest(token.toUtf8()));
 }

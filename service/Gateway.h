@@ -2,6 +2,7 @@
 #pragma once
 
 #include "dispatch/CooldownBook.h"
+#include "dispatch/ModelDiscovery.h"
 #include "dispatch/RouteTable.h"
 #include "http/AccessLog.h"
 #include "http/GatewaySocket.h"
@@ -54,6 +55,7 @@ public:
     std::shared_ptr<const dispatch::RouteTable> routes() const { return m_routes; }
     upstream::UpstreamClient *upstreamClient() const { return m_client.get(); }
     dispatch::CooldownBook *cooldowns() { return &m_cooldowns; }
+    dispatch::ModelDiscovery *modelDiscovery() { return m_discovery.get(); }
     http::AccessLog *accessLog() { return &m_accessLog; }
     const http::ClientLimits &clientLimits() const { return m_limits; }
     qint64 uptimeMs() const { return m_uptime.elapsed(); }
@@ -77,6 +79,7 @@ private:
     std::shared_ptr<const dispatch::RouteTable> m_routes;
     http::ClientLimits m_limits;
     std::unique_ptr<upstream::UpstreamClient> m_client;
+    std::unique_ptr<dispatch::ModelDiscovery> m_discovery; ///< uses m_client: declared after it
     dispatch::CooldownBook m_cooldowns;
     http::AccessLog m_accessLog;
     http::GatewayServer *m_server = nullptr;

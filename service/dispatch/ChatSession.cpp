@@ -46,17 +46,6 @@ std::optional<std::chrono::milliseconds> retryAfter(const upstream::HeaderList &
         std::max<qint64>(0, QDateTime::currentDateTimeUtc().msecsTo(when)));
 }
 
-QString upstreamErrorMessage(const QByteArray &body)
-{
-    const QJsonObject object = QJsonDocument::fromJson(body).object();
-    QJsonValue error = object.value(QLatin1String("error"));
-    QString message = error.isObject() ? error.toObject().value(QLatin1String("message")).toString()
-                                       : error.toString();
-    if (message.isEmpty())
-        message = object.value(QLatin1String("message")).toString();
-    return message.left(200);
-}
-
 } // namespace
 
 ChatSession::ChatSession(Services services, http::ClientResponse response, Resolution resolution,
@@ -65,6 +54,7 @@ ChatSession::ChatSession(Services services, http::ClientResponse response, Resol
       m_request(std::move(request))
 {
     m_response.record().route = m_resolution.route;
+    m_response.setDialect(m_request.client);
     if (http::GatewaySocket *socket = m_response.socket()) {
         connect(socket, &QAbstractSocket::disconnected, this, &ChatSession::onClientGone);
         connect(socket, &QObject::destroyed, this, &ChatSession::onClientGone);
@@ -118,20 +108,27 @@ void ChatSession::nextAttempt()
     const Candidate &candidate = current();
     m_mode = Mode::Idle;
     m_buffer.clear();
+    m_sawDone = false;
+    m_sse = {}; // a failed attempt may have left half an event behind
     m_response.record().provider = candidate.provider->id;
     m_response.record().model = candidate.model;
+    m_translation.reset(candidate.dialect, m_request.client, candidate.model);
 
     upstream::Request request;
     request.origin = candidate.origin;
-    request.target = candidate.chatTarget;
     request.timeouts = candidate.timeouts;
     request.headers = {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")},
                        {QByteArrayLiteral("Accept"), m_request.stream
-                                                         ? QByteArrayLiteral("text/event-stream")
+                                                         ? m_translation.upstreamStreamContentType()
                                                          : QByteArrayLiteral("application/json")}};
-    if (!candidate.authorization.isEmpty())
-        request.headers.append({QByteArrayLiteral("Authorization"), candidate.authorization});
-    request.body = upstreamBody(candidate);
+    if (candidate.dialect == translate::ProviderDialect::OpenAi) {
+        request.target = candidate.chatTarget;
+        if (!candidate.authorization.isEmpty())
+            request.headers.append({QByteArrayLiteral("Authorization"), candidate.authorization});
+        request.body = upstreamBody(candidate);
+    } else if (!translateRequest(candidate, request)) {
+        return; // refused: the next attempt (or the answer) has been started
+    }
     // Assigned before begin(): a synchronous failure inside begin() must find m_call set.
     m_call = std::make_unique<upstream::UpstreamCall>(m_services.client, request,
                                                       static_cast<upstream::Listener *>(this));
@@ -152,6 +149,32 @@ QByteArray ChatSession::upstreamBody(const Candidate &candidate) const
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
+bool ChatSession::translateRequest(const Candidate &candidate, upstream::Request &request)
+{
+    translate::OutboundContext context = candidate.outbound;
+    context.model = candidate.model;
+    context.stream = m_request.stream;
+    translate::OutboundRequest native =
+        translate::providerTranslator(candidate.dialect).request(m_request.object, context);
+    if (native.error.isEmpty()) {
+        request.target = native.target;
+        request.headers.append(native.headers);
+        request.body = native.body;
+        return true;
+    }
+    if (!m_resolution.isRotation) {
+        // The caller chose this provider: say what it cannot take.
+        m_response.sendError(
+            {400, native.error, {}, QByteArrayLiteral("unsupported_content"), native.errorParam});
+        done();
+        return false;
+    }
+    // Another entry of the rotation may speak an API that can express the request.
+    m_attempts.append({candidate.key, native.error, false, true});
+    nextAttempt();
+    return false;
+}
+
 void ChatSession::attemptFailed(const QString &error, std::chrono::milliseconds cooldown)
 {
     const Candidate &candidate = current();
@@ -163,6 +186,9 @@ void ChatSession::attemptFailed(const QString &error, std::chrono::milliseconds 
 
 void ChatSession::answerAllFailed()
 {
+    const bool allRefused = !m_attempts.isEmpty() &&
+                            std::all_of(m_attempts.cbegin(), m_attempts.cend(),
+                                        [](const Attempt &attempt) { return attempt.refused; });
     QJsonArray attempts;
     QStringList summary;
     for (const Attempt &attempt : std::as_const(m_attempts)) {
@@ -173,6 +199,17 @@ void ChatSession::answerAllFailed()
     const QString what = m_resolution.isRotation
                              ? QStringLiteral("every entry of ") + m_resolution.route
                              : m_resolution.route;
+    if (allRefused) {
+        // No entry's API can carry this request: the request is the problem, not the upstreams.
+        m_response.sendError({400,
+                              QStringLiteral("no entry of ") + m_resolution.route +
+                                  QStringLiteral(" can take this request: ") + summary.join(u"; "),
+                              {},
+                              QByteArrayLiteral("unsupported_content"),
+                              QStringLiteral("messages")});
+        done();
+        return;
+    }
     protocol::OpenAiError error{503,
                                 what + QStringLiteral(" failed: ") + summary.join(u"; "),
                                 {},
@@ -194,7 +231,10 @@ void ChatSession::answerAllFailed()
     if (soonest > 0ms)
         m_response.addHeader("Retry-After", QByteArray::number((soonest.count() + 999) / 1000));
     m_response.record().failovers = failovers();
-    m_response.sendJson(503, QJsonDocument(document).toJson(QJsonDocument::Compact));
+    if (m_request.client == translate::ClientDialect::OpenAi)
+        m_response.sendJson(503, QJsonDocument(document).toJson(QJsonDocument::Compact));
+    else
+        m_response.sendError(error); // the summary is in the message; the shape is the client's
     done();
 }
 
@@ -229,7 +269,8 @@ void ChatSession::upstreamHead(int status, const upstream::HeaderList &headers)
         m_mode = Mode::ErrorBody;
     } else if (status < 200 || status >= 300) {
         m_mode = Mode::PassThrough; // the request itself is wrong: every entry would say so
-    } else if (m_request.stream && contentType.startsWith("text/event-stream")) {
+    } else if (m_request.stream &&
+               contentType.startsWith(m_translation.upstreamStreamContentType())) {
         m_mode = Mode::Streaming;
     } else {
         m_mode = Mode::Buffered;
@@ -261,15 +302,16 @@ void ChatSession::upstreamData(const QByteArray &bytes)
 
 void ChatSession::forwardStreamBytes(const QByteArray &bytes)
 {
+    if (!m_translation.isPassThrough()) {
+        forwardTranslatedStream(m_translation.feed(bytes));
+        return;
+    }
     const QList<protocol::SseParser::Event> events = m_sse.feed(bytes);
     QByteArray good;
     for (const protocol::SseParser::Event &event : events) {
         if (!protocol::looksLikeJsonObject(event.data)) {
             if (!good.isEmpty() || m_response.isStreaming()) {
-                if (!m_response.isStreaming()) {
-                    commitHeaders();
-                    m_response.beginStream(200, "text/event-stream");
-                }
+                beginClientStream();
                 m_response.streamChunk(good);
                 endStreamWithError(QStringLiteral("upstream sent a malformed stream event"));
             } else {
@@ -284,12 +326,35 @@ void ChatSession::forwardStreamBytes(const QByteArray &bytes)
     }
     if (events.isEmpty())
         return; // nothing complete yet: keep the client uncommitted so failover stays possible
-    if (!m_response.isStreaming()) {
-        commitHeaders();
-        m_response.beginStream(200, "text/event-stream");
-    }
+    beginClientStream();
     m_response.streamChunk(good);
     holdBackIfClientIsBehind();
+}
+
+void ChatSession::forwardTranslatedStream(const AnswerTranslation::Step &step)
+{
+    if (!step.error.isEmpty() && step.bytes.isEmpty() && !m_response.isStreaming()) {
+        // Nothing reached the client yet: another entry may still answer.
+        attemptFailed(step.error, std::chrono::seconds(current().cooldownSec));
+        return;
+    }
+    if (!step.bytes.isEmpty()) {
+        beginClientStream();
+        m_response.streamChunk(step.bytes);
+    }
+    if (!step.error.isEmpty()) {
+        endStreamWithError(step.error);
+        return;
+    }
+    holdBackIfClientIsBehind();
+}
+
+void ChatSession::beginClientStream()
+{
+    if (m_response.isStreaming())
+        return;
+    commitHeaders();
+    m_response.beginStream(200, m_translation.clientStreamContentType());
 }
 
 void ChatSession::holdBackIfClientIsBehind()
@@ -326,7 +391,9 @@ void ChatSession::endStreamWithError(const QString &message)
                                 {},
                                 QByteArrayLiteral("upstream_stream_error"),
                                 {}};
-    m_response.streamChunk(error.toSseEvent());
+    m_response.streamChunk(m_translation.isPassThrough()
+                               ? error.toSseEvent()
+                               : m_translation.streamError(error.message));
     m_response.record().status = 502;
     m_response.endStream();
     done();
@@ -339,7 +406,8 @@ void ChatSession::upstreamFinished()
     case Mode::ErrorBody: {
         const QByteArray body = scrub(m_buffer);
         QString error = QStringLiteral("HTTP ") + QString::number(m_status);
-        const QString message = QString::fromUtf8(scrub(upstreamErrorMessage(body).toUtf8()));
+        const QString message =
+            QString::fromUtf8(scrub(m_translation.upstreamErrorMessage(body).toUtf8()));
         if (!message.isEmpty())
             error += QStringLiteral(": ") + message;
         std::chrono::milliseconds cooldown = std::chrono::seconds(candidate.cooldownSec);
@@ -355,7 +423,7 @@ void ChatSession::upstreamFinished()
             if (const QByteArray after = upstream::headerValue(m_headers, "retry-after");
                 !after.isEmpty())
                 m_response.addHeader("Retry-After", after);
-            m_response.send(m_status, "application/json", body);
+            m_response.send(m_status, "application/json", clientErrorBody(m_status, body));
             done();
             return;
         }
@@ -364,10 +432,21 @@ void ChatSession::upstreamFinished()
     }
     case Mode::PassThrough:
         commitHeaders();
-        m_response.send(m_status, "application/json", scrub(m_buffer));
+        m_response.send(m_status, "application/json", clientErrorBody(m_status, scrub(m_buffer)));
         done();
         return;
     case Mode::Buffered: {
+        if (!m_translation.isPassThrough()) {
+            const AnswerTranslation::Whole whole = m_translation.whole(m_buffer);
+            if (!whole.error.isEmpty()) {
+                attemptFailed(whole.error, std::chrono::seconds(candidate.cooldownSec));
+                return;
+            }
+            commitHeaders();
+            m_response.send(m_status, "application/json", scrub(whole.body));
+            done();
+            return;
+        }
         // A shape check, not a parse: a full parse of every answer cost more than the rest of
         // the gateway's work on it, and garbage or a cut body fails this check just the same.
         if (!protocol::looksLikeJsonObject(m_buffer)) {
@@ -383,6 +462,10 @@ void ChatSession::upstreamFinished()
         return;
     }
     case Mode::Streaming:
+        if (!m_translation.isPassThrough()) {
+            finishStream();
+            return;
+        }
         if (m_sse.pendingBytes() > 0) {
             // The body ended inside an event: some servers end "data: [DONE]" without the
             // blank line that closes it. The end of the body closes it as well.
@@ -407,6 +490,30 @@ void ChatSession::upstreamFinished()
         attemptFailed(QStringLiteral("no response"), std::chrono::seconds(candidate.cooldownSec));
         return;
     }
+}
+
+void ChatSession::finishStream()
+{
+    const AnswerTranslation::Step step = m_translation.finish();
+    if (!step.error.isEmpty()) {
+        forwardTranslatedStream(step);
+        return;
+    }
+    beginClientStream(); // (a stream with nothing but its end is still a complete answer)
+    m_response.streamChunk(step.bytes);
+    m_response.endStream();
+    done();
+}
+
+QByteArray ChatSession::clientErrorBody(int status, const QByteArray &upstreamBody) const
+{
+    if (m_translation.isPassThrough())
+        return upstreamBody; // OpenAI's own error shape, as the upstream wrote it
+    QString message = m_translation.upstreamErrorMessage(upstreamBody);
+    if (message.isEmpty())
+        message = QStringLiteral("the upstream answered HTTP ") + QString::number(status);
+    return m_translation.clientError(
+        {status, QString::fromUtf8(scrub(message.toUtf8())), {}, {}, {}});
 }
 
 void ChatSession::upstreamFailed(const upstream::Failure &failure)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "AnswerTranslation.h"
 #include "CooldownBook.h"
 #include "RouteTable.h"
 
@@ -46,6 +47,8 @@ public:
         QJsonObject object;
         QString model;
         bool stream = false;
+        /** The API the client called; answers are translated back into it. */
+        translate::ClientDialect client = translate::ClientDialect::OpenAi;
     };
 
     ChatSession(Services services, http::ClientResponse response, Resolution resolution,
@@ -71,10 +74,13 @@ private:
     {
         QString key;
         QString error;
-        bool tried = true; ///< false: skipped while cooling down (listed in a 503 only)
+        bool tried = true;    ///< false: skipped (cooling down, or cannot take the request)
+        bool refused = false; ///< skipped because the request cannot be sent in its API
     };
 
     QByteArray upstreamBody(const Candidate &candidate) const;
+    /** The native request of a non-OpenAI candidate; false when it cannot take this request. */
+    bool translateRequest(const Candidate &candidate, upstream::Request &request);
     void upstreamHead(int status, const upstream::HeaderList &headers) override;
     void upstreamData(const QByteArray &bytes) override;
     void upstreamFinished() override;
@@ -86,6 +92,11 @@ private:
     void commitHeaders();
     int failovers() const;
     void forwardStreamBytes(const QByteArray &bytes);
+    void forwardTranslatedStream(const AnswerTranslation::Step &step);
+    void beginClientStream();
+    void finishStream();
+    /** An upstream's error body, as the client's error shape (the status kept). */
+    QByteArray clientErrorBody(int status, const QByteArray &upstreamBody) const;
     void holdBackIfClientIsBehind();
     void endStreamWithError(const QString &message);
     void onClientGone();
@@ -107,6 +118,7 @@ private:
     upstream::HeaderList m_headers;
     QByteArray m_buffer;
     protocol::SseParser m_sse;
+    AnswerTranslation m_translation;
     bool m_sawDone = false;
     bool m_heldBack = false; ///< upstream reading paused until the client catches up
     QMetaObject::Connection m_drained;

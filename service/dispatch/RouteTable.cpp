@@ -27,6 +27,15 @@ upstream::Timeouts resolveTimeouts(const config::UpstreamTimeouts &provider,
     return timeouts;
 }
 
+template <typename Map> QStringList sortedKeys(const Map &map)
+{
+    QStringList keys = map.keys();
+    keys.sort();
+    return keys;
+}
+
+} // namespace
+
 QJsonObject modelEntry(const QString &id, const QString &owner)
 {
     return {{QStringLiteral("id"), id},
@@ -41,15 +50,6 @@ QByteArray listJson(const QJsonArray &data)
                                      {QStringLiteral("data"), data}})
         .toJson(QJsonDocument::Compact);
 }
-
-template <typename Map> QStringList sortedKeys(const Map &map)
-{
-    QStringList keys = map.keys();
-    keys.sort();
-    return keys;
-}
-
-} // namespace
 
 RouteTable::RouteTable(config::ConfigSnapshot config) : m_config(std::move(config))
 {
@@ -124,6 +124,29 @@ RouteTable::providerCandidate(const config::ProviderConfig &provider, const QStr
     if (!provider.apiKey.isEmpty())
         candidate->authorization = "Bearer " + provider.apiKey.toUtf8();
     candidate->timeouts = resolveTimeouts(provider.timeouts, m_config->server.upstreamTimeouts);
+    candidate->dialect =
+        translate::providerDialect(provider.type).value_or(translate::ProviderDialect::OpenAi);
+    candidate->outbound.model = model;
+    candidate->outbound.apiKey = provider.apiKey;
+    candidate->outbound.contextSize = candidate->contextSize;
+    candidate->outbound.basePath = base;
+    candidate->outbound.providerRaw = provider.raw;
+    // Anthropic requires max_tokens; a request without one gets the model's or provider's.
+    const QJsonValue maxTokens =
+        modelConfig && modelConfig->raw.contains(QLatin1String("max_tokens"))
+            ? modelConfig->raw.value(QLatin1String("max_tokens"))
+            : provider.raw.value(QLatin1String("default_max_tokens"));
+    if (maxTokens.isDouble() && maxTokens.toDouble() >= 1)
+        candidate->outbound.defaultMaxTokens = qint64(maxTokens.toDouble());
+    if (modelConfig && modelConfig->raw.value(QLatin1String("capabilities")).isArray()) {
+        const QJsonArray capabilities =
+            modelConfig->raw.value(QLatin1String("capabilities")).toArray();
+        candidate->toolsSupported = false;
+        for (const char *name : {"tools", "tool_use", "function_calling"}) {
+            if (capabilities.contains(QJsonValue(QLatin1String(name))))
+                candidate->toolsSupported = true;
+        }
+    }
     return candidate;
 }
 
@@ -264,6 +287,25 @@ Resolution RouteTable::resolveUnpinned(Scope scope, const QString &scopeId,
         QByteArrayLiteral("autoselect_unsupported"),
         QStringLiteral("model")};
     return resolution;
+}
+
+std::shared_ptr<const Candidate> RouteTable::providerProbe(const QString &providerId) const
+{
+    const auto provider = m_config->providers.constFind(providerId);
+    if (provider == m_config->providers.cend() || !provider->isServable())
+        return nullptr;
+    return providerCandidate(*provider, QString());
+}
+
+QStringList RouteTable::discoveredProviders() const
+{
+    QStringList ids;
+    for (const config::ProviderConfig &provider : m_config->providers) {
+        if (provider.models.isEmpty() && provider.isServable())
+            ids.append(provider.id);
+    }
+    ids.sort();
+    return ids;
 }
 
 QByteArray RouteTable::providerModelsJson(const QString &providerId) const

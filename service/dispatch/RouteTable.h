@@ -3,11 +3,14 @@
 
 #include <config/Config.h>
 #include <protocol/OpenAiError.h>
+#include <translate/ProviderTranslator.h>
 
 #include "upstream/UpstreamTypes.h"
 
 #include <QByteArray>
 #include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QList>
 
 #include <memory>
@@ -27,9 +30,14 @@ struct Candidate
     std::optional<qint64> contextSize;      ///< model > provider default
     std::optional<qint64> maxRequestTokens; ///< model > provider > rotation default
     upstream::Origin origin;
-    QByteArray chatTarget;    ///< path of chat/completions on the upstream
+    QByteArray chatTarget;    ///< path of chat/completions on the upstream (openai type)
     QByteArray authorization; ///< "Bearer <key>" or empty; a secret
     upstream::Timeouts timeouts;
+    translate::ProviderDialect dialect = translate::ProviderDialect::OpenAi;
+    /** For the other dialects: what the translator needs (model and stream set per request). */
+    translate::OutboundContext outbound;
+    /** False when the model's "capabilities" are listed and name no tool use. */
+    bool toolsSupported = true;
 };
 
 /** What a request's path and "model" resolve to. */
@@ -41,6 +49,11 @@ struct Resolution
     std::optional<protocol::OpenAiError> error;
     config::ConfigSnapshot config; ///< keeps the providers the candidates point to alive
 };
+
+/** One entry of an OpenAI model list: {id, object:"model", created:0, owned_by}. */
+QJsonObject modelEntry(const QString &id, const QString &owner);
+/** {"object":"list","data":[...]} as compact JSON. */
+QByteArray listJson(const QJsonArray &data);
 
 /** Which endpoint the request came in on narrows how "model" is read. */
 enum class Scope
@@ -65,6 +78,11 @@ public:
     /** /api/{provider}/models, or an empty array when the provider is unknown. */
     QByteArray providerModelsJson(const QString &providerId) const;
     const config::ConfigSet &config() const { return *m_config; }
+    /** A candidate of @p providerId with no model, for provider-wide calls (model listing);
+     *  null when the provider is unknown or of a type this build cannot call. */
+    std::shared_ptr<const Candidate> providerProbe(const QString &providerId) const;
+    /** Servable providers that list no models: their models are discovered. */
+    QStringList discoveredProviders() const;
 
 private:
     std::shared_ptr<const Candidate> providerCandidate(const config::ProviderConfig &provider,

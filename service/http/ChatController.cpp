@@ -21,39 +21,76 @@ protocol::OpenAiError badRequest(const QString &message, const QString &param = 
 
 } // namespace
 
-ChatController::Parsed ChatController::parse(const QByteArray &bytes)
+std::optional<protocol::OpenAiError> ChatController::readJsonObject(const QByteArray &bytes,
+                                                                    QJsonObject *object)
 {
-    Parsed parsed;
     QJsonParseError parseError{};
     const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        parsed.error = badRequest(bytes.trimmed().isEmpty()
-                                      ? QStringLiteral("the request body is empty; send a JSON "
-                                                       "object with 'model' and 'messages'")
-                                      : QStringLiteral("the request body is not valid JSON: ") +
-                                            parseError.errorString() + QStringLiteral(" at byte ") +
-                                            QString::number(parseError.offset));
+        return badRequest(bytes.trimmed().isEmpty()
+                              ? QStringLiteral("the request body is empty; send a JSON "
+                                               "object with 'model' and 'messages'")
+                              : QStringLiteral("the request body is not valid JSON: ") +
+                                    parseError.errorString() + QStringLiteral(" at byte ") +
+                                    QString::number(parseError.offset));
+    }
+    if (!document.isObject())
+        return badRequest(QStringLiteral("the request body must be a JSON object"));
+    *object = document.object();
+    return std::nullopt;
+}
+
+ChatController::Parsed ChatController::parse(const QByteArray &bytes)
+{
+    Parsed parsed;
+    parsed.error = readJsonObject(bytes, &parsed.body);
+    if (!parsed.error)
+        validate(parsed);
+    return parsed;
+}
+
+ChatController::Parsed ChatController::parseForeign(const QByteArray &bytes,
+                                                    translate::ClientDialect dialect,
+                                                    QByteArray *openAiBytes)
+{
+    Parsed parsed;
+    QJsonObject client;
+    parsed.error = readJsonObject(bytes, &client);
+    if (parsed.error)
+        return parsed;
+    translate::InboundRequest inbound = translate::clientCodec(dialect).request(client);
+    if (!inbound.error.isEmpty()) {
+        parsed.error = badRequest(inbound.error, inbound.errorParam);
         return parsed;
     }
-    if (!document.isObject()) {
-        parsed.error = badRequest(QStringLiteral("the request body must be a JSON object"));
-        return parsed;
+    if (inbound.stream) {
+        // These clients get usage at the end of a stream; OpenAI upstreams send it only when
+        // asked.
+        inbound.openAi.insert(QStringLiteral("stream_options"),
+                              QJsonObject{{QStringLiteral("include_usage"), true}});
     }
-    parsed.body = document.object();
+    parsed.body = inbound.openAi;
+    *openAiBytes = QJsonDocument(parsed.body).toJson(QJsonDocument::Compact);
+    validate(parsed);
+    return parsed;
+}
+
+void ChatController::validate(Parsed &parsed)
+{
     const QJsonValue model = parsed.body.value(QLatin1String("model"));
     if (!model.isString() || model.toString().trimmed().isEmpty()) {
         parsed.error =
             badRequest(model.isUndefined() ? QStringLiteral("'model' is required")
                                            : QStringLiteral("'model' must be a non-empty string"),
                        QStringLiteral("model"));
-        return parsed;
+        return;
     }
     parsed.model = model.toString();
     const QJsonValue messages = parsed.body.value(QLatin1String("messages"));
     if (!messages.isArray() || messages.toArray().isEmpty()) {
         parsed.error = badRequest(QStringLiteral("'messages' must be a non-empty array"),
                                   QStringLiteral("messages"));
-        return parsed;
+        return;
     }
     const QJsonArray list = messages.toArray();
     for (qsizetype i = 0; i < list.size(); ++i) {
@@ -63,14 +100,14 @@ ChatController::Parsed ChatController::parse(const QByteArray &bytes)
                                                      "string 'role'")
                                           .arg(i),
                                       QStringLiteral("messages"));
-            return parsed;
+            return;
         }
     }
     const QJsonValue stream = parsed.body.value(QLatin1String("stream"));
     if (!stream.isUndefined() && !stream.isNull() && !stream.isBool()) {
         parsed.error =
             badRequest(QStringLiteral("'stream' must be true or false"), QStringLiteral("stream"));
-        return parsed;
+        return;
     }
     parsed.stream = stream.toBool(false);
     for (const char *key : {"max_tokens", "max_completion_tokens"}) {
@@ -82,11 +119,10 @@ ChatController::Parsed ChatController::parse(const QByteArray &bytes)
             parsed.error = badRequest(
                 QStringLiteral("'%1' must be a positive integer").arg(QLatin1String(key)),
                 QLatin1String(key));
-            return parsed;
+            return;
         }
         parsed.maxTokens = std::max(parsed.maxTokens, qint64(number));
     }
-    return parsed;
 }
 
 std::optional<protocol::OpenAiError> ChatController::fitToLimits(dispatch::Resolution &resolution,
@@ -132,10 +168,40 @@ std::optional<protocol::OpenAiError> ChatController::fitToLimits(dispatch::Resol
         QStringLiteral("messages")};
 }
 
-void ChatController::complete(const QHttpServerRequest &request, dispatch::Scope scope,
-                              const QString &scopeId, ClientResponse &&response)
+std::optional<protocol::OpenAiError> ChatController::fitToTools(dispatch::Resolution &resolution,
+                                                                const Parsed &parsed)
 {
-    Parsed parsed = parse(request.body());
+    const QJsonValue tools = parsed.body.value(QLatin1String("tools"));
+    if (!tools.isArray() || tools.toArray().isEmpty())
+        return std::nullopt;
+    QList<std::shared_ptr<const dispatch::Candidate>> able;
+    QStringList unable;
+    for (const auto &candidate : std::as_const(resolution.candidates)) {
+        if (candidate->toolsSupported)
+            able.append(candidate);
+        else
+            unable.append(candidate->key);
+    }
+    if (!able.isEmpty()) {
+        resolution.candidates = able;
+        return std::nullopt;
+    }
+    return badRequest(QStringLiteral("the request offers tools, but %1 cannot use them (its "
+                                     "\"capabilities\" in providers.json name no tool use). "
+                                     "Remove 'tools' or pick a model that has them.")
+                          .arg(unable.join(QStringLiteral(", "))),
+                      QStringLiteral("tools"));
+}
+
+void ChatController::complete(const QHttpServerRequest &request, dispatch::Scope scope,
+                              const QString &scopeId, ClientResponse &&response,
+                              translate::ClientDialect dialect)
+{
+    response.setDialect(dialect);
+    QByteArray openAiBytes;
+    Parsed parsed = dialect == translate::ClientDialect::OpenAi
+                        ? parse(request.body())
+                        : parseForeign(request.body(), dialect, &openAiBytes);
     if (parsed.error) {
         response.sendError(*parsed.error);
         return;
@@ -151,9 +217,15 @@ void ChatController::complete(const QHttpServerRequest &request, dispatch::Scope
         response.sendError(*error);
         return;
     }
+    if (auto error = fitToTools(resolution, parsed)) {
+        response.sendError(*error);
+        return;
+    }
     auto *session = new dispatch::ChatSession(
         {m_gateway.upstreamClient(), m_gateway.cooldowns()}, std::move(response),
-        std::move(resolution), {request.body(), parsed.body, parsed.model, parsed.stream});
+        std::move(resolution),
+        {dialect == translate::ClientDialect::OpenAi ? request.body() : openAiBytes, parsed.body,
+         parsed.model, parsed.stream, dialect});
     m_gateway.sessionStarted();
     QObject::connect(session, &dispatch::ChatSession::finished, &m_gateway,
                      [gateway = &m_gateway] { gateway->sessionFinished(); });

@@ -5,6 +5,8 @@
 
 #include "dispatch/RouteTable.h"
 
+#include <translate/ClientCodec.h>
+
 #include <QJsonObject>
 
 class QHttpServerRequest;
@@ -25,8 +27,11 @@ class ChatController
 public:
     explicit ChatController(Gateway &gateway) : m_gateway(gateway) {}
 
+    /** @p dialect: the API the client called (POST /v1/messages is Anthropic's, POST /api/chat
+     *  Ollama's); its request is read into the OpenAI form first and answered in its shape. */
     void complete(const QHttpServerRequest &request, dispatch::Scope scope, const QString &scopeId,
-                  ClientResponse &&response);
+                  ClientResponse &&response,
+                  translate::ClientDialect dialect = translate::ClientDialect::OpenAi);
 
 private:
     struct Parsed
@@ -39,6 +44,15 @@ private:
     };
 
     static Parsed parse(const QByteArray &bytes);
+    /** Reads a non-OpenAI client's body through its codec into the OpenAI form. */
+    static Parsed parseForeign(const QByteArray &bytes, translate::ClientDialect dialect,
+                               QByteArray *openAiBytes);
+    static std::optional<protocol::OpenAiError> readJsonObject(const QByteArray &bytes,
+                                                               QJsonObject *object);
+    static void validate(Parsed &parsed);
+    /** Drops candidates that cannot take tools when the request offers some. */
+    static std::optional<protocol::OpenAiError> fitToTools(dispatch::Resolution &resolution,
+                                                           const Parsed &parsed);
     /** Drops candidates whose token limits the request breaks; an error when none is left. */
     static std::optional<protocol::OpenAiError> fitToLimits(dispatch::Resolution &resolution,
                                                             const Parsed &parsed);

@@ -20,7 +20,7 @@ ClientResponse::ClientResponse(GatewaySocket *socket, AccessLog *log, AccessReco
 ClientResponse::ClientResponse(ClientResponse &&other) noexcept
     : m_socket(std::move(other.m_socket)), m_log(other.m_log), m_record(std::move(other.m_record)),
       m_headers(std::move(other.m_headers)), m_closeAfter(other.m_closeAfter),
-      m_streaming(other.m_streaming), m_finished(other.m_finished)
+      m_dialect(other.m_dialect), m_streaming(other.m_streaming), m_finished(other.m_finished)
 {
     other.m_finished = true; // the moved-from shell answers nothing
     other.m_log = nullptr;
@@ -65,7 +65,9 @@ void ClientResponse::send(int status, const QByteArray &contentType, const QByte
 
 void ClientResponse::sendError(const protocol::OpenAiError &error)
 {
-    sendJson(error.status, error.toJson());
+    sendJson(error.status, m_dialect == translate::ClientDialect::OpenAi
+                               ? error.toJson()
+                               : translate::clientCodec(m_dialect).errorBody(error));
 }
 
 void ClientResponse::beginStream(int status, const QByteArray &contentType)

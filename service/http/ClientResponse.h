@@ -4,6 +4,8 @@
 #include "GatewaySocket.h"
 #include "HttpResponse.h"
 
+#include <translate/ClientCodec.h>
+
 #include <QPointer>
 #include <QString>
 
@@ -52,6 +54,10 @@ public:
     bool isFinished() const { return m_finished; }
     bool isStreaming() const { return m_streaming; }
 
+    /** The API the client called: errors are sent in its shape (OpenAI's by default). */
+    void setDialect(translate::ClientDialect dialect) { m_dialect = dialect; }
+    translate::ClientDialect dialect() const { return m_dialect; }
+
     /** Headers added to whatever is sent (X-Request-Id is always added). */
     void addHeader(const QByteArray &name, const QByteArray &value);
 
@@ -75,6 +81,7 @@ private:
     AccessRecord m_record;
     ResponseHeaders m_headers;
     bool m_closeAfter;
+    translate::ClientDialect m_dialect = translate::ClientDialect::OpenAi;
     bool m_streaming = false;
     bool m_finished = false;
 };

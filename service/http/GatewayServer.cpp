@@ -53,12 +53,13 @@ QByteArray requestIdFor(const QHttpServerRequest &request)
     return QByteArray::number(QRandomGenerator::global()->generate64(), 16).rightJustified(16, '0');
 }
 
+// "Authorization: Bearer <token>", or "x-api-key: <token>" as Anthropic's SDKs send it.
 QByteArray bearerToken(const QHttpServerRequest &request)
 {
     const QByteArray header = request.value(QByteArrayLiteral("authorization")).trimmed();
     if (header.size() > 7 && header.first(7).compare("bearer ", Qt::CaseInsensitive) == 0)
         return header.sliced(7).trimmed();
-    return {};
+    return request.value(QByteArrayLiteral("x-api-key")).trimmed();
 }
 
 protocol::OpenAiError error(int status, const QString &message, const QByteArray &code)
@@ -74,10 +75,11 @@ GatewayServer::GatewayServer(Gateway &gateway, QObject *parent)
       m_info(std::make_unique<InfoController>(gateway))
 {
     using dispatch::Scope;
-    auto chat = [this](Scope scope) {
-        return [this, scope](const QHttpServerRequest &request, const QStringList &params,
-                             ClientResponse &&response) {
-            m_chat->complete(request, scope, params.value(0), std::move(response));
+    using translate::ClientDialect;
+    auto chat = [this](Scope scope, ClientDialect dialect = ClientDialect::OpenAi) {
+        return [this, scope, dialect](const QHttpServerRequest &request, const QStringList &params,
+                                      ClientResponse &&response) {
+            m_chat->complete(request, scope, params.value(0), std::move(response), dialect);
         };
     };
     auto models = [this](const QHttpServerRequest &, const QStringList &, ClientResponse &&r) {
@@ -104,14 +106,36 @@ GatewayServer::GatewayServer(Gateway &gateway, QObject *parent)
              [this](const QHttpServerRequest &, const QStringList &params, ClientResponse &&r) {
                  m_info->providerModels(params.value(0), std::move(r));
              });
+
+    // Anthropic's Messages API (SDK base URL = the gateway, or the gateway + "/api").
+    addRoute(Method::Post, QStringLiteral("/v1/messages"),
+             chat(Scope::Any, ClientDialect::Anthropic), false, ClientDialect::Anthropic);
+    addRoute(Method::Post, QStringLiteral("/api/v1/messages"),
+             chat(Scope::Any, ClientDialect::Anthropic), false, ClientDialect::Anthropic);
+    // Ollama's API, so Ollama clients and editors can use any route.
+    addRoute(Method::Post, QStringLiteral("/api/chat"), chat(Scope::Any, ClientDialect::Ollama),
+             false, ClientDialect::Ollama);
+    addRoute(
+        Method::Get, QStringLiteral("/api/tags"),
+        [this](const QHttpServerRequest &, const QStringList &, ClientResponse &&r) {
+            m_info->ollamaTags(std::move(r));
+        },
+        false, ClientDialect::Ollama);
+    addRoute(
+        Method::Get, QStringLiteral("/api/version"),
+        [this](const QHttpServerRequest &, const QStringList &, ClientResponse &&r) {
+            m_info->ollamaVersion(std::move(r));
+        },
+        false, ClientDialect::Ollama);
 }
 
 GatewayServer::~GatewayServer() = default;
 
-void GatewayServer::addRoute(Method method, const QString &pattern, Handler handler, bool isPublic)
+void GatewayServer::addRoute(Method method, const QString &pattern, Handler handler, bool isPublic,
+                             translate::ClientDialect dialect)
 {
     m_routes.append(
-        {method, pattern.split(u'/', Qt::SkipEmptyParts), isPublic, std::move(handler)});
+        {method, pattern.split(u'/', Qt::SkipEmptyParts), isPublic, std::move(handler), dialect});
 }
 
 bool GatewayServer::match(const Route &route, const QList<QStringView> &segments,
@@ -161,6 +185,7 @@ bool GatewayServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
                 allowed.append(methodName(route.method));
             continue;
         }
+        response.setDialect(route.dialect);
         if (!route.public_ && !m_gateway.authorize(bearerToken(request))) {
             response.addHeader("WWW-Authenticate", "Bearer");
             response.sendError(error(401,

@@ -43,10 +43,12 @@ private:
         QList<QString> segments; ///< "{}" captures one path segment
         bool public_ = false;    ///< served without a token
         Handler handler;
+        translate::ClientDialect dialect; ///< the API family: shapes its errors (401 included)
     };
 
     void addRoute(QHttpServerRequest::Method method, const QString &pattern, Handler handler,
-                  bool isPublic = false);
+                  bool isPublic = false,
+                  translate::ClientDialect dialect = translate::ClientDialect::OpenAi);
     static bool match(const Route &route, const QList<QStringView> &segments, QStringList *params);
 
     Gateway &m_gateway;

@@ -8,7 +8,17 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <memory>
+
 namespace aisbf::http {
+
+namespace {
+
+// The Ollama API level /api/chat, /api/tags and /api/version follow; clients compare it
+// against the features they need.
+constexpr auto kOllamaApiVersion = "0.6.0";
+
+} // namespace
 
 void InfoController::health(ClientResponse &&response)
 {
@@ -27,9 +37,30 @@ void InfoController::health(ClientResponse &&response)
                       QJsonDocument(body).toJson(QJsonDocument::Compact));
 }
 
+QJsonArray InfoController::routeList()
+{
+    const auto routes = m_gateway.routes();
+    QJsonArray data = QJsonDocument::fromJson(routes->modelsJson())
+                          .object()
+                          .value(QLatin1String("data"))
+                          .toArray();
+    for (const QString &id : routes->discoveredProviders()) {
+        for (const QString &model : m_gateway.modelDiscovery()->cached(id))
+            data.append(dispatch::modelEntry(id + u'/' + model, id));
+        if (const auto probe = routes->providerProbe(id))
+            m_gateway.modelDiscovery()->models(*probe, [](const QStringList &, const QString &) {});
+    }
+    return data;
+}
+
 void InfoController::models(ClientResponse &&response)
 {
-    response.sendJson(200, m_gateway.routes()->modelsJson());
+    const auto routes = m_gateway.routes();
+    if (routes->discoveredProviders().isEmpty()) {
+        response.sendJson(200, routes->modelsJson()); // prebuilt: the common, fast case
+        return;
+    }
+    response.sendJson(200, dispatch::listJson(routeList()));
 }
 
 void InfoController::providerModels(const QString &providerId, ClientResponse &&response)
@@ -47,7 +78,60 @@ void InfoController::providerModels(const QString &providerId, ClientResponse &&
                             {}});
         return;
     }
-    response.sendJson(200, routes->providerModelsJson(providerId));
+    const auto probe = routes->providerProbe(providerId);
+    if (!probe || !routes->discoveredProviders().contains(providerId)) {
+        response.sendJson(200, routes->providerModelsJson(providerId));
+        return;
+    }
+    // ClientResponse is move-only; the callback may run later, after this handler returned.
+    auto pending = std::make_shared<ClientResponse>(std::move(response));
+    m_gateway.modelDiscovery()->models(
+        *probe, [pending, providerId](const QStringList &models, const QString &error) {
+            if (models.isEmpty()) {
+                pending->sendError({502,
+                                    QStringLiteral("could not list the models of provider '") +
+                                        providerId + QStringLiteral("': ") + error +
+                                        QStringLiteral(". Name its models in providers.json, or "
+                                                       "check its endpoint and key."),
+                                    {},
+                                    QByteArrayLiteral("model_discovery_failed"),
+                                    {}});
+                return;
+            }
+            QJsonArray data;
+            for (const QString &model : models)
+                data.append(dispatch::modelEntry(model, providerId));
+            pending->sendJson(200, dispatch::listJson(data));
+        });
+}
+
+void InfoController::ollamaTags(ClientResponse &&response)
+{
+    QJsonArray models;
+    const QJsonArray routes = routeList();
+    for (const QJsonValue &route : routes) {
+        const QString name = route.toObject().value(QLatin1String("id")).toString();
+        models.append(
+            QJsonObject{{QStringLiteral("name"), name},
+                        {QStringLiteral("model"), name},
+                        {QStringLiteral("modified_at"), QStringLiteral("1970-01-01T00:00:00Z")},
+                        {QStringLiteral("size"), 0},
+                        {QStringLiteral("digest"), QString()},
+                        {QStringLiteral("details"),
+                         QJsonObject{{QStringLiteral("format"), QString()},
+                                     {QStringLiteral("family"), QString()},
+                                     {QStringLiteral("parameter_size"), QString()},
+                                     {QStringLiteral("quantization_level"), QString()}}}});
+    }
+    response.sendJson(200, QJsonDocument(QJsonObject{{QStringLiteral("models"), models}})
+                               .toJson(QJsonDocument::Compact));
+}
+
+void InfoController::ollamaVersion(ClientResponse &&response)
+{
+    response.sendJson(200, QJsonDocument(QJsonObject{{QStringLiteral("version"),
+                                                      QLatin1String(kOllamaApiVersion)}})
+                               .toJson(QJsonDocument::Compact));
 }
 
 } // namespace aisbf::http

@@ -3,6 +3,8 @@
 
 #include "ClientResponse.h"
 
+#include <QJsonArray>
+
 namespace aisbf {
 class Gateway;
 }
@@ -18,12 +20,23 @@ public:
     /** GET /health -> {status, version, uptime_s, draining, in_flight, providers, rotations} */
     void health(ClientResponse &&response);
     /** GET /api/v1/models (/api/models, /v1/models) -> {object:"list", data:[{id, object,
-     *  created, owned_by}]}: provider/model, rotation/name and autoselect/name routes. */
+     *  created, owned_by}]}: provider/model, rotation/name and autoselect/name routes, plus the
+     *  models discovered so far of providers that list none (a stale listing is refreshed in
+     *  the background, never waited for). */
     void models(ClientResponse &&response);
-    /** GET /api/{provider}/models -> the provider's configured models, same list shape. */
+    /** GET /api/{provider}/models -> the provider's models, same list shape: the configured
+     *  ones, or for a provider that lists none, the upstream's own listing (cached). */
     void providerModels(const QString &providerId, ClientResponse &&response);
+    /** GET /api/tags (Ollama) -> {models:[{name, model, modified_at, size, digest, details}]}:
+     *  every route, named as in /api/v1/models. */
+    void ollamaTags(ClientResponse &&response);
+    /** GET /api/version (Ollama) -> {version}: the Ollama API level this gateway speaks. */
+    void ollamaVersion(ClientResponse &&response);
 
 private:
+    /** The data array of models(), refreshing stale discoveries in the background. */
+    QJsonArray routeList();
+
     Gateway &m_gateway;
 };
 

@@ -23,10 +23,11 @@ const ModelConfig *ProviderConfig::model(const QString &modelName) const
 
 bool ProviderConfig::isServable() const
 {
-    // Only the OpenAI-compatible adapter exists so far. Extend this list as the anthropic,
-    // google, ollama and coderai adapters land in service/upstream; the validator's warning
-    // for unservable types follows from here automatically.
-    return type == QLatin1String("openai");
+    // The types with a translator in shared/translate (openai needs none). coderai (GPU workers
+    // over a broker) and the original AISBF's OAuth subscription types (claude, codex, kiro,
+    // kilo) are not; the validator's warning for them follows from here.
+    return type == QLatin1String("openai") || type == QLatin1String("anthropic") ||
+           type == QLatin1String("google") || type == QLatin1String("ollama");
 }
 
 } // namespace aisbf::config
