@@ -135,9 +135,28 @@ void UpstreamConnection::onReadyRead()
         m_readPending = true;
         return;
     }
-    const QByteArray data = readAvailable();
+    bool failed = false;
+    const QByteArray data = readAvailable(&failed);
+    if (failed) {
+        // An unbuffered QAbstractSocket whose read fails (a TCP reset) drops to unconnected
+        // without emitting disconnected() or errorOccurred(): this is the only notice we get.
+        // What arrived before the reset is still delivered first.
+        QPointer<UpstreamConnection> guard(this);
+        if (!data.isEmpty())
+            parse(data);
+        if (guard)
+            onClosed(Failure::Kind::ResetBeforeHead,
+                     QStringLiteral("connection reset by upstream (") + m_socket->errorString() +
+                         u')');
+        return;
+    }
     if (data.isEmpty())
         return;
+    parse(data);
+}
+
+void UpstreamConnection::parse(const QByteArray &data)
+{
     if (!m_user) {
         // Bytes on an idle keep-alive connection: the upstream broke protocol; drop it.
         m_closing = true;
@@ -174,7 +193,7 @@ void UpstreamConnection::onReadyRead()
     }
 }
 
-QByteArray UpstreamConnection::readAvailable()
+QByteArray UpstreamConnection::readAvailable(bool *failed)
 {
     // readAll() on an unbuffered socket reads until the kernel says EAGAIN: a second read(2)
     // for every streamed chunk. A read that does not fill the buffer already drained it.
@@ -187,6 +206,8 @@ QByteArray UpstreamConnection::readAvailable()
         const qint64 got = m_socket->read(scratch, kChunk);
         if (got > 0)
             data.append(scratch, qsizetype(got));
+        if (got < 0)
+            *failed = true;
         if (got < kChunk)
             return data;
     }
@@ -285,12 +306,15 @@ int UpstreamConnection::onMessageComplete(http_parser *parser)
     c->m_messageDone = true;
     ++c->m_responses;
     c->m_keepAlive = c->m_keepAlive && http_should_keep_alive(parser) != 0;
+    // Stop parsing: anything after the message on this connection is not ours. Paused before
+    // the user hears of it: the user may hand this connection, now idle, straight to the next
+    // request (a failover to another model on the same upstream), whose send() resets the
+    // parser; pausing afterwards froze that request's response.
+    http_parser_pause(parser, 1);
     ConnectionUser *user = c->m_user;
     c->m_user = nullptr;
     if (user)
         user->connectionComplete();
-    // Stop parsing: anything after the message on this connection is not ours.
-    http_parser_pause(parser, 1);
     return 0;
 }
 

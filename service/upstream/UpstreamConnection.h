@@ -63,7 +63,9 @@ Q_SIGNALS:
 
 private:
     void onReadyRead();
-    QByteArray readAvailable();
+    /** Everything readable now; @p failed set when the socket's read failed (reset). */
+    QByteArray readAvailable(bool *failed);
+    void parse(const QByteArray &data);
     void onClosed(Failure::Kind kind, const QString &detail);
     void resetParser();
     void deliverBody();

@@ -40,6 +40,7 @@ private Q_SLOTS:
     void cooldownPrecedence_data();
     void cooldownPrecedence();
     void allEntriesFailing();
+    void failoverToAnotherModelOfTheSameUpstream();
 
 private:
     /** Providers "bad" (m_bad, or a closed port) and "good" (m_good) in rotation "r". */
@@ -386,6 +387,28 @@ void TestGatewayRotation::allEntriesFailing()
         QVERIFY2(text.startsWith(QLatin1String("cooling down")), qPrintable(text));
     }
     QCOMPARE(m_bad.requestCount() + limited.requestCount(), before);
+}
+
+void TestGatewayRotation::failoverToAnotherModelOfTheSameUpstream()
+{
+    // Two models of one provider: the failed attempt's keep-alive connection goes back to the
+    // pool while its answer is being handled, and the next attempt takes it at once.
+    TestConfig config;
+    config.addProvider(s("one"), m_good.baseUrl(), {s("a"), s("b")},
+                       {{s("first_byte_timeout"), 2}, {s("read_timeout"), 2}});
+    config.addRotation(s("pair"), {rotationEntry(s("one"), s("a"), kFirst),
+                                   rotationEntry(s("one"), s("b"), kLast)});
+    TestGateway gateway;
+    QVERIFY(gateway.start(config));
+    m_good.queueFault(Fault::Status);
+    QElapsedTimer clock;
+    clock.start();
+    const HttpReply reply =
+        httpRequest(gateway.port(), "POST", kChat, chatBody(s("rotation/pair")));
+    QVERIFY2(reply.status == 200, reply.body.constData());
+    QCOMPARE(reply.header("x-aisbf-model"), QByteArray("b"));
+    QCOMPARE(reply.header("x-aisbf-failover"), QByteArray("one/a"));
+    QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
 }
 
 AISBF_GATEWAY_TEST_MAIN(TestGatewayRotation)
