@@ -17,6 +17,7 @@ packages=(
     curl
 )
 bench_packages=(nginx-light)
+sdk_dir="$here/tests/sdk"
 
 need_sudo() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -34,6 +35,16 @@ install_packages() {
     fi
 }
 
+# The SDK conformance tests run the official npm clients (openai, @anthropic-ai/sdk, ollama)
+# with Node.js; Debian's nodejs (18) is enough. npm ci installs exactly the lock file.
+install_sdk_clients() {
+    command -v node >/dev/null && command -v npm >/dev/null || install_packages nodejs npm
+    local stamp="$sdk_dir/node_modules/.package-lock.json"
+    if [ ! -f "$stamp" ] || [ "$sdk_dir/package-lock.json" -nt "$stamp" ]; then
+        (cd "$sdk_dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+}
+
 build() {
     cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${1:-RelWithDebInfo}" >/dev/null
     cmake --build "$build_dir" --parallel "$(nproc)"
@@ -48,6 +59,7 @@ run)
     ;;
 test)
     install_packages "${packages[@]}"
+    install_sdk_clients
     build
     # QT_NO_GLIB: the gateway's own choice of event dispatcher, so tests run what ships.
     QT_NO_GLIB=1 QT_QPA_PLATFORM=offscreen ctest --test-dir "$build_dir" --output-on-failure \

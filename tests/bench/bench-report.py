@@ -84,6 +84,17 @@ def main():
               f"| {us(m(t, 'stream', 'ttfc_p99_us'))} "
               f"| {signed_us(added(t, 'stream', 'ttfc_p99_us'))} | {mem} |")
 
+    if "gateway-anthropic" in targets and "gateway" in targets:
+        print("\n### Translation: anthropic-type provider vs openai-type, same gateway\n")
+        for kind, key, label in (("rr1", "p50_us", "added p50 c=1"), ("rr1", "p99_us", "added p99 c=1"),
+                                 ("stream", "ttfc_p99_us", "added TTFC p99")):
+            a, o = added("gateway-anthropic", kind, key), added("gateway", kind, key)
+            print(f"- {label}: anthropic {signed_us(a)} vs openai {signed_us(o)} "
+                  f"(translation {signed_us(None if a is None or o is None else a - o)})")
+        a, o = m("gateway-anthropic", "rr64", "rps"), m("gateway", "rr64", "rps")
+        if a and o:
+            print(f"- RPS c=64: anthropic {a:.0f} vs openai {o:.0f} ({a / o:.2f})")
+
     print("\n### Target checks (gateway vs nginx)\n")
     if "gateway" not in targets:
         print("SKIP gateway not benchmarked (binary missing or failed to start)")

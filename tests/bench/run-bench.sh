@@ -5,7 +5,10 @@
 #
 # usage: tests/bench/run-bench.sh [BUILD_DIR]        (builds nothing)
 # env:   BUILD_DIR=./build ROUNDS=5 RR_SECONDS=3 WARMUP_SECONDS=1 STREAMS=1000
-#        STREAM_CHUNKS=64 STREAM_INTERVAL_MS=20 STALL_MS=100 TARGETS="direct nginx gateway"
+#        STREAM_CHUNKS=64 STREAM_INTERVAL_MS=20 STALL_MS=100
+#        TARGETS="direct nginx gateway gateway-anthropic"
+#        (gateway-anthropic: the same gateway, to a provider of type anthropic on the same mock,
+#        so every request and chunk is translated OpenAI -> Anthropic -> OpenAI)
 #        LOADGEN=... MOCK=... GATEWAY=... NGINX=nginx KEEP_WORK=1 (keep the temp dir and logs)
 set -euo pipefail
 
@@ -17,7 +20,7 @@ STREAMS=${STREAMS:-1000}
 STREAM_CHUNKS=${STREAM_CHUNKS:-64}
 STREAM_INTERVAL_MS=${STREAM_INTERVAL_MS:-20}
 STALL_MS=${STALL_MS:-100}
-TARGETS=${TARGETS:-"direct nginx gateway"}
+TARGETS=${TARGETS:-"direct nginx gateway gateway-anthropic"}
 LOADGEN=${LOADGEN:-$BUILD_DIR/tests/bench/aisbf-loadgen}
 MOCK=${MOCK:-$BUILD_DIR/tests/support/aisbf-mock-upstream}
 GATEWAY=${GATEWAY:-$BUILD_DIR/service/aisbf-gateway}
@@ -144,6 +147,8 @@ start_gateway() {
 JSON
     cat >"$dir/providers.json" <<JSON
 {"providers":{"mock":{"id":"mock","type":"openai","endpoint":"http://127.0.0.1:$MOCK_PORT/v1",
+ "api_key_required":false,"models":[{"name":"m"}]},
+ "mockan":{"id":"mockan","type":"anthropic","endpoint":"http://127.0.0.1:$MOCK_PORT/v1",
  "api_key_required":false,"models":[{"name":"m"}]}}}
 JSON
     echo '{"rotations":{}}' >"$dir/rotations.json"
@@ -166,6 +171,15 @@ for target in $TARGETS; do
     case $target in
     direct) ACTIVE+=(direct) ;;
     nginx) if start_nginx; then ACTIVE+=(nginx); else log "nginx failed to start: skipped"; fi ;;
+    gateway-anthropic)
+        if [[ -n ${SERVER_PID[gateway]:-} ]]; then
+            URL_BASE[gateway-anthropic]=${URL_BASE[gateway]}
+            SERVER_PID[gateway-anthropic]=${SERVER_PID[gateway]}
+            ACTIVE+=(gateway-anthropic)
+        else
+            log "gateway-anthropic needs the gateway target before it: skipped"
+        fi
+        ;;
     gateway)
         if [[ ! -x $GATEWAY ]]; then
             log "gateway binary not found at $GATEWAY: running direct + nginx only"
@@ -186,6 +200,7 @@ body() { # body MODEL STREAM
 for target in "${ACTIVE[@]}"; do
     model=m
     [[ $target == gateway ]] && model=mock/m
+    [[ $target == gateway-anthropic ]] && model=mockan/m
     body "$model" 0 >"$WORK/$target.rr.json"
     body "$model" 1 >"$WORK/$target.stream.json"
     # A first request proves the path works before anything is timed.
