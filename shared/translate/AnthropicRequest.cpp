@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // OpenAI chat completion request → Anthropic Messages API request.
 #include "Anthropic.h"
+#include "OpenAiShapes.h"
 
 #include <QJsonArray>
 
@@ -104,27 +105,18 @@ std::optional<Failure> contentBlocks(const QJsonArray &parts, const QString &whe
     return std::nullopt;
 }
 
-std::optional<Failure> toolUseBlocks(const QJsonArray &calls, const QString &where,
+std::optional<Failure> toolUseBlocks(const QJsonObject &message, const QString &where,
                                      QJsonArray *blocks)
 {
-    for (qsizetype j = 0; j < calls.size(); ++j) {
-        const QJsonObject call = calls.at(j).toObject();
-        const QJsonObject function = call.value("function"_L1).toObject();
-        const QString arguments = function.value("arguments"_L1).toString();
-        QJsonObject input;
-        // Models emit "" for a call without parameters; Anthropic needs an object.
-        if (!arguments.trimmed().isEmpty()) {
-            const QJsonDocument parsed = QJsonDocument::fromJson(arguments.toUtf8());
-            if (!parsed.isObject())
-                return Failure{
-                    u"%1.tool_calls[%2].function.arguments: not a JSON object"_s.arg(where).arg(j),
-                    u"messages"_s};
-            input = parsed.object();
-        }
+    QString error;
+    const QList<openai::ToolCall> calls = openai::readToolCalls(message, where, &error);
+    if (!error.isEmpty())
+        return Failure{error, u"messages"_s};
+    for (const openai::ToolCall &call : calls) {
         blocks->append(QJsonObject{{u"type"_s, u"tool_use"_s},
-                                   {u"id"_s, call.value("id"_L1).toString()},
-                                   {u"name"_s, function.value("name"_L1).toString()},
-                                   {u"input"_s, input}});
+                                   {u"id"_s, call.id},
+                                   {u"name"_s, call.name},
+                                   {u"input"_s, call.arguments}});
     }
     return std::nullopt;
 }
@@ -216,7 +208,7 @@ std::optional<Failure> convertMessages(const QJsonArray &messages, QJsonObject *
                     return failure;
             }
             if (assistant) {
-                if (auto failure = toolUseBlocks(calls, where, &blocks))
+                if (auto failure = toolUseBlocks(message, where, &blocks))
                     return failure;
             }
             if (blocks.isEmpty()) {

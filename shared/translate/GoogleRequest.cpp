@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Google.h"
+#include "OpenAiShapes.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -130,28 +131,17 @@ QString plainText(const QJsonValue &content)
 std::optional<Failure> functionCalls(const QJsonObject &message, qsizetype index,
                                      QHash<QString, QString> *namesById, QJsonArray *parts)
 {
-    const QJsonArray calls = message.value(QLatin1String("tool_calls")).toArray();
-    for (qsizetype k = 0; k < calls.size(); ++k) {
-        const QJsonObject call = calls.at(k).toObject();
-        const QJsonObject function = call.value(QLatin1String("function")).toObject();
-        const QString name = function.value(QLatin1String("name")).toString();
-        const QByteArray arguments =
-            function.value(QLatin1String("arguments")).toString().toUtf8().trimmed();
-        QJsonObject args;
-        if (!arguments.isEmpty()) {
-            const QJsonDocument document = QJsonDocument::fromJson(arguments);
-            if (!document.isObject())
-                return Failure{where(index) +
-                               QStringLiteral(".tool_calls[%1].function.arguments: not a JSON "
-                                              "object")
-                                   .arg(k)};
-            args = document.object();
-        }
+    QString error;
+    const QList<openai::ToolCall> calls =
+        openai::readToolCalls(message, QStringLiteral("messages[%1]").arg(index), &error);
+    if (!error.isEmpty())
+        return Failure{error};
+    for (const openai::ToolCall &call : calls) {
         // Later calls may reuse an id (ids are only unique within one answer): the latest wins.
-        namesById->insert(call.value(QLatin1String("id")).toString(), name);
-        parts->append(QJsonObject{
-            {QStringLiteral("functionCall"),
-             QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("args"), args}}}});
+        namesById->insert(call.id, call.name);
+        parts->append(QJsonObject{{QStringLiteral("functionCall"),
+                                   QJsonObject{{QStringLiteral("name"), call.name},
+                                               {QStringLiteral("args"), call.arguments}}}});
     }
     return std::nullopt;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Ollama.h"
+#include "OpenAiShapes.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -69,30 +70,20 @@ std::optional<QString> readContent(const QJsonValue &content, qsizetype index, Q
     return std::nullopt;
 }
 
-std::optional<QString> readToolCalls(const QJsonArray &calls, qsizetype index,
+std::optional<QString> readToolCalls(const QJsonObject &message, qsizetype index,
                                      QHash<QString, QString> *namesById, QJsonObject *into)
 {
+    QString error;
+    const QList<openai::ToolCall> calls =
+        openai::readToolCalls(message, QStringLiteral("messages[%1]").arg(index), &error);
+    if (!error.isEmpty())
+        return error;
     QJsonArray out;
-    for (qsizetype k = 0; k < calls.size(); ++k) {
-        const QJsonObject call = calls.at(k).toObject();
-        const QJsonObject function = call.value(QLatin1String("function")).toObject();
-        const QString name = function.value(QLatin1String("name")).toString();
-        const QByteArray arguments =
-            function.value(QLatin1String("arguments")).toString().toUtf8().trimmed();
-        QJsonObject args;
-        if (!arguments.isEmpty()) {
-            const QJsonDocument document = QJsonDocument::fromJson(arguments);
-            if (!document.isObject())
-                return QStringLiteral("messages[%1].tool_calls[%2].function.arguments: not a "
-                                      "JSON object")
-                    .arg(index)
-                    .arg(k);
-            args = document.object();
-        }
-        namesById->insert(call.value(QLatin1String("id")).toString(), name);
-        out.append(QJsonObject{
-            {QStringLiteral("function"),
-             QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("arguments"), args}}}});
+    for (const openai::ToolCall &call : calls) {
+        namesById->insert(call.id, call.name);
+        out.append(QJsonObject{{QStringLiteral("function"),
+                                QJsonObject{{QStringLiteral("name"), call.name},
+                                            {QStringLiteral("arguments"), call.arguments}}}});
     }
     if (!out.isEmpty())
         into->insert(QStringLiteral("tool_calls"), out);
@@ -118,8 +109,7 @@ std::optional<QString> readMessages(const QJsonArray &messages, QJsonArray *out)
                 readContent(message.value(QLatin1String("content")), i, &native))
             return error;
         if (role == QLatin1String("assistant")) {
-            if (std::optional<QString> error = readToolCalls(
-                    message.value(QLatin1String("tool_calls")).toArray(), i, &namesById, &native))
+            if (std::optional<QString> error = readToolCalls(message, i, &namesById, &native))
                 return error;
             const QString reasoning = message.value(QLatin1String("reasoning_content")).toString();
             if (!reasoning.isEmpty())

@@ -3,6 +3,7 @@
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QRandomGenerator>
 
 namespace aisbf::translate::openai {
@@ -74,6 +75,34 @@ QJsonObject usageChunk(const QString &id, qint64 created, const QString &model,
             {QStringLiteral("model"), model},
             {QStringLiteral("choices"), QJsonArray{}},
             {QStringLiteral("usage"), usage}};
+}
+
+QList<ToolCall> readToolCalls(const QJsonObject &message, const QString &where, QString *error)
+{
+    QList<ToolCall> calls;
+    const QJsonArray list = message.value(QLatin1String("tool_calls")).toArray();
+    for (qsizetype k = 0; k < list.size(); ++k) {
+        const QJsonObject call = list.at(k).toObject();
+        const QJsonObject function = call.value(QLatin1String("function")).toObject();
+        ToolCall read{call.value(QLatin1String("id")).toString(),
+                      function.value(QLatin1String("name")).toString(),
+                      {}};
+        const QByteArray arguments =
+            function.value(QLatin1String("arguments")).toString().toUtf8().trimmed();
+        // Models emit "" for a call without parameters.
+        if (!arguments.isEmpty()) {
+            const QJsonDocument document = QJsonDocument::fromJson(arguments);
+            if (!document.isObject()) {
+                *error = where + QStringLiteral(".tool_calls[%1].function.arguments: not a JSON "
+                                                "object")
+                                     .arg(k);
+                return {};
+            }
+            read.arguments = document.object();
+        }
+        calls.append(read);
+    }
+    return calls;
 }
 
 QJsonObject completion(const QString &id, qint64 created, const QString &model,

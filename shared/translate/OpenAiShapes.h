@@ -3,6 +3,7 @@
 
 #include <QJsonObject>
 #include <QJsonValue>
+#include <QList>
 #include <QString>
 
 /**
@@ -45,6 +46,21 @@ private:
 /** The final usage chunk: "choices": [] and "usage". */
 QJsonObject usageChunk(const QString &id, qint64 created, const QString &model,
                        const QJsonObject &usage);
+/** One tool call of an assistant message in an OpenAI request, its arguments parsed. */
+struct ToolCall
+{
+    QString id;
+    QString name;
+    QJsonObject arguments; ///< "" (a call without parameters) reads as {}
+};
+
+/**
+ * The tool_calls of the assistant message @p message. Native APIs want the arguments as an
+ * object; arguments that are not a JSON object set @p error, naming
+ * "<where>.tool_calls[k].function.arguments" (@p where is e.g. "messages[3]").
+ */
+QList<ToolCall> readToolCalls(const QJsonObject &message, const QString &where, QString *error);
+
 /** A chat.completion with one choice; usage omitted when empty. */
 QJsonObject completion(const QString &id, qint64 created, const QString &model,
                        const QJsonObject &message, const QString &finishReason,

@@ -36,6 +36,24 @@ QList<QByteArray> splitEvery(const QByteArray &bytes, qsizetype size)
     return pieces;
 }
 
+StreamRun runStream(translate::StreamDecoder &decoder, const QList<QByteArray> &pieces)
+{
+    StreamRun run;
+    for (const QByteArray &piece : pieces) {
+        const translate::StreamDecoder::Output out = decoder.feed(piece);
+        run.chunks += out.chunks;
+        if (!out.error.isEmpty()) {
+            run.error = out.error;
+            return run;
+        }
+    }
+    const translate::StreamDecoder::Output out = decoder.finish();
+    run.chunks += out.chunks;
+    run.error = out.error;
+    run.finished = out.finished;
+    return run;
+}
+
 QJsonObject mergeChunks(const QList<QJsonObject> &chunks)
 {
     QJsonObject merged;

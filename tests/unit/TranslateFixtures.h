@@ -6,6 +6,8 @@
 #include <QList>
 #include <QString>
 
+#include <translate/ProviderTranslator.h>
+
 /** Fixture reading and stream helpers shared by the tst_translate_* tests. */
 namespace aisbf::test::fixtures {
 
@@ -15,6 +17,18 @@ QByteArray read(const QString &path);
 QJsonObject readJson(const QString &path);
 /** @p bytes in pieces of @p size bytes (size 1 splits every UTF-8 character). */
 QList<QByteArray> splitEvery(const QByteArray &bytes, qsizetype size);
+
+/** What a stream decoder made of a whole stream. */
+struct StreamRun
+{
+    QList<QJsonObject> chunks;
+    QString error;
+    bool finished = false;
+};
+
+/** Feeds @p pieces to @p decoder as the network would, stopping at the first error, then ends
+ *  the body (finish()). */
+StreamRun runStream(translate::StreamDecoder &decoder, const QList<QByteArray> &pieces);
 
 /**
  * Folds OpenAI chat.completion.chunk objects into what a client SDK would assemble:

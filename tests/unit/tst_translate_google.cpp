@@ -36,32 +36,13 @@ translate::OutboundContext contextOf(const QJsonObject &json)
     return context;
 }
 
-struct StreamRun
-{
-    QList<QJsonObject> chunks;
-    QString error;
-    bool finished = false;
-};
+using fixtures::StreamRun;
 
-// Feeds the pieces as the network would, stopping at the first error, then ends the body.
 StreamRun runStream(const QList<QByteArray> &pieces)
 {
-    StreamRun run;
     const std::unique_ptr<translate::StreamDecoder> decoder =
         google().streamDecoder(QStringLiteral("gemini-test"));
-    for (const QByteArray &piece : pieces) {
-        const translate::StreamDecoder::Output out = decoder->feed(piece);
-        run.chunks += out.chunks;
-        if (!out.error.isEmpty()) {
-            run.error = out.error;
-            return run;
-        }
-    }
-    const translate::StreamDecoder::Output out = decoder->finish();
-    run.chunks += out.chunks;
-    run.error = out.error;
-    run.finished = out.finished;
-    return run;
+    return fixtures::runStream(*decoder, pieces);
 }
 
 } // namespace
