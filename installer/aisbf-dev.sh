@@ -3,7 +3,9 @@
 # One entry point for a fresh Debian 12 machine:
 #   installer/aisbf-dev.sh run    install what is missing, build, start the gateway
 #                                 (embedded default config: SQLite, memory cache, 127.0.0.1:17765)
-#   installer/aisbf-dev.sh test   install what is missing, build, run every test (ctest)
+#   installer/aisbf-dev.sh test   install what is missing, build, run every test (ctest) with a
+#                                 throwaway MariaDB and Redis (installer/test-servers.sh) for
+#                                 the store tests; both are stopped when ctest ends
 #   installer/aisbf-dev.sh bench  install what is missing, build, run the benchmark
 set -euo pipefail
 
@@ -17,6 +19,11 @@ packages=(
     curl
 )
 bench_packages=(nginx-light)
+# The store tests run every case on SQLite and on MariaDB; the cluster code talks to Redis.
+test_packages=(
+    mariadb-server redis-server
+    libqt6sql6-mysql libqt6sql6-sqlite libhiredis-dev
+)
 sdk_dir="$here/tests/sdk"
 
 need_sudo() {
@@ -58,9 +65,14 @@ run)
     exec "$build_dir/service/aisbf-gateway" "$@"
     ;;
 test)
-    install_packages "${packages[@]}"
+    install_packages "${packages[@]}" "${test_packages[@]}"
     install_sdk_clients
     build
+    # Throwaway servers, as the current user, on free ports; a short path for the MySQL socket.
+    servers_dir=$(mktemp -d "${TMPDIR:-/tmp}/aisbf-servers.XXXXXX")
+    trap '"$here/installer/test-servers.sh" stop "$servers_dir"' EXIT
+    "$here/installer/test-servers.sh" start "$servers_dir" >/dev/null
+    eval "$("$here/installer/test-servers.sh" env "$servers_dir")"
     # QT_NO_GLIB: the gateway's own choice of event dispatcher, so tests run what ships.
     QT_NO_GLIB=1 QT_QPA_PLATFORM=offscreen ctest --test-dir "$build_dir" --output-on-failure \
         --timeout 300

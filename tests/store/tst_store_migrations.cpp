@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Migrations: from empty, from v1 to v2, re-runs, resumption, a newer schema, the SQL dialects.
+// Every database test runs on SQLite and on MariaDB (see StoreTestEnv).
+#include "StoreTestEnv.h"
+
+#include "store/Database.h"
+#include "store/Migrations.h"
+
+#include <QSqlQuery>
+#include <QTest>
+
+using namespace aisbf::store;
+
+class TestStoreMigrations : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void cleanup() { m_env.dropAll(); }
+
+    void listIsOrdered();
+    void renderSql_data();
+    void renderSql();
+    void fromEmpty_data() { StoreTestEnv::addBackendRows(); }
+    void fromEmpty();
+    void rerunAppliesNothing_data() { StoreTestEnv::addBackendRows(); }
+    void rerunAppliesNothing();
+    void fromV1ToV2_data() { StoreTestEnv::addBackendRows(); }
+    void fromV1ToV2();
+    void interruptedMigrationResumes_data() { StoreTestEnv::addBackendRows(); }
+    void interruptedMigrationResumes();
+    void newerSchemaIsRefused_data() { StoreTestEnv::addBackendRows(); }
+    void newerSchemaIsRefused();
+    void unknownTargetIsRefused();
+
+private:
+    StoreTestEnv m_env;
+};
+
+namespace {
+
+const QStringList kTables = {
+    QStringLiteral("schema_migrations"),
+    QStringLiteral("users"),
+    QStringLiteral("tiers"),
+    QStringLiteral("api_tokens"),
+    QStringLiteral("admin_sessions"),
+    QStringLiteral("user_routes"),
+    QStringLiteral("usage_events"),
+    QStringLiteral("audit_log"),
+};
+constexpr qint64 kNow = 1'700'000'000'000;
+
+QList<int> recordedVersions(Database &db)
+{
+    QList<int> versions;
+    auto q = db.query(QStringLiteral("SELECT version, applied_at FROM schema_migrations "
+                                     "ORDER BY version"));
+    if (!q)
+        return {-1};
+    while (q->next()) {
+        versions.append(q->value(0).toInt());
+        if (q->value(1).toLongLong() != kNow)
+            versions.append(-2); // applied_at must come from the database's clock
+    }
+    return versions;
+}
+
+} // namespace
+
+void TestStoreMigrations::listIsOrdered()
+{
+    int expected = 1;
+    for (const Migration &m : migrations()) {
+        QCOMPARE(m.version, expected++);
+        QVERIFY(!m.name.isEmpty());
+        QVERIFY(!m.steps.isEmpty());
+    }
+    QCOMPARE(latestSchemaVersion(), 2);
+}
+
+void TestStoreMigrations::renderSql_data()
+{
+    QTest::addColumn<QString>("sql");
+    QTest::addColumn<QString>("sqlite");
+    QTest::addColumn<QString>("mysql");
+    QTest::newRow("id") << QStringLiteral("id {ID}")
+                        << QStringLiteral("id INTEGER PRIMARY KEY AUTOINCREMENT")
+                        << QStringLiteral("id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY");
+    QTest::newRow("key") << QStringLiteral("name {KEY} NOT NULL")
+                         << QStringLiteral("name TEXT NOT NULL")
+                         << QStringLiteral("name VARCHAR(255) NOT NULL");
+    QTest::newRow("text") << QStringLiteral("doc {TEXT}") << QStringLiteral("doc TEXT")
+                          << QStringLiteral("doc MEDIUMTEXT");
+    QTest::newRow("table") << QStringLiteral("CREATE TABLE t (a BIGINT){TABLE}")
+                           << QStringLiteral("CREATE TABLE t (a BIGINT)")
+                           << QStringLiteral("CREATE TABLE t (a BIGINT) ENGINE=InnoDB DEFAULT "
+                                             "CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+}
+
+void TestStoreMigrations::renderSql()
+{
+    QFETCH(QString, sql);
+    QFETCH(QString, sqlite);
+    QFETCH(QString, mysql);
+    QCOMPARE(aisbf::store::renderSql(sql, DatabaseConfig::Backend::Sqlite), sqlite);
+    QCOMPARE(aisbf::store::renderSql(sql, DatabaseConfig::Backend::MySql), mysql);
+}
+
+void TestStoreMigrations::fromEmpty()
+{
+    QFETCH(QString, backend);
+    STORE_FRESH_CONFIG(m_env, backend, config);
+    Database db(config);
+    db.setClock([] { return kNow; });
+    QCOMPARE(*db.schemaVersion(), 0);
+    auto applied = db.open();
+    QVERIFY2(applied, why(applied).constData());
+    QCOMPARE(*applied, 2);
+    QCOMPARE(*db.schemaVersion(), 2);
+    QCOMPARE(recordedVersions(db), (QList<int>{1, 2}));
+    for (const QString &table : kTables)
+        QVERIFY2(*db.hasTable(table), qPrintable(table));
+    QVERIFY(*db.hasIndex(QStringLiteral("usage_events"), QStringLiteral("usage_events_ts")));
+    QVERIFY(*db.hasIndex(QStringLiteral("usage_events"), QStringLiteral("usage_events_user_ts")));
+    QVERIFY(*db.hasIndex(QStringLiteral("usage_events"), QStringLiteral("usage_events_route_ts")));
+    QVERIFY(*db.hasIndex(QStringLiteral("audit_log"), QStringLiteral("audit_log_ts")));
+}
+
+void TestStoreMigrations::rerunAppliesNothing()
+{
+    QFETCH(QString, backend);
+    STORE_FRESH_CONFIG(m_env, backend, config);
+    {
+        Database first(config);
+        first.setClock([] { return kNow; });
+        QCOMPARE(*first.open(), 2);
+        QCOMPARE(*first.open(), 0); // the same object, again
+    }
+    Database second(config);
+    second.setClock([] { return kNow + 1; });
+    auto applied = second.open();
+    QVERIFY2(applied, why(applied).constData());
+    QCOMPARE(*applied, 0);
+    QCOMPARE(recordedVersions(second), (QList<int>{1, 2})); // applied_at untouched
+}
+
+void TestStoreMigrations::fromV1ToV2()
+{
+    QFETCH(QString, backend);
+    STORE_FRESH_CONFIG(m_env, backend, config);
+    {
+        Database v1(config);
+        v1.setClock([] { return kNow; });
+        QCOMPARE(*v1.open(1), 1);
+        QCOMPARE(*v1.schemaVersion(), 1);
+        QVERIFY(*v1.hasTable(QStringLiteral("usage_events")));
+        QVERIFY(
+            !*v1.hasIndex(QStringLiteral("usage_events"), QStringLiteral("usage_events_route_ts")));
+        QVERIFY(v1.exec(QStringLiteral("INSERT INTO users (username, created_at) VALUES (?, ?)"),
+                        {QStringLiteral("kept"), kNow}));
+        QVERIFY(v1.exec(QStringLiteral("INSERT INTO usage_events (ts, route_kind, route_id) "
+                                       "VALUES (?, 'rotation', 'coding')"),
+                        {kNow}));
+    }
+    Database v2(config);
+    v2.setClock([] { return kNow; });
+    auto applied = v2.open();
+    QVERIFY2(applied, why(applied).constData());
+    QCOMPARE(*applied, 1);
+    QCOMPARE(*v2.schemaVersion(), 2);
+    QCOMPARE(recordedVersions(v2), (QList<int>{1, 2}));
+    QVERIFY(*v2.hasIndex(QStringLiteral("usage_events"), QStringLiteral("usage_events_route_ts")));
+    QVERIFY(*v2.hasIndex(QStringLiteral("audit_log"), QStringLiteral("audit_log_ts")));
+    QCOMPARE(scalar(v2, QStringLiteral("SELECT COUNT(*) FROM users WHERE username = 'kept'")), 1);
+    QCOMPARE(scalar(v2, QStringLiteral("SELECT COUNT(*) FROM usage_events "
+                                       "WHERE route_kind = 'rotation' AND route_id = 'coding'")),
+             1);
+}
+
+void TestStoreMigrations::interruptedMigrationResumes()
+{
+    // MySQL commits each DDL statement by itself: a migration stopped after its first step leaves
+    // that step done but the version unrecorded. Running it again must finish it, not fail.
+    QFETCH(QString, backend);
+    STORE_FRESH_CONFIG(m_env, backend, config);
+    Database db(config);
+    db.setClock([] { return kNow; });
+    QCOMPARE(*db.open(1), 1);
+    QVERIFY(db.exec(QStringLiteral("CREATE INDEX usage_events_route_ts "
+                                   "ON usage_events (route_kind, route_id, ts)")));
+    auto applied = db.open();
+    QVERIFY2(applied, why(applied).constData());
+    QCOMPARE(*applied, 1);
+    QVERIFY(*db.hasIndex(QStringLiteral("audit_log"), QStringLiteral("audit_log_ts")));
+    QCOMPARE(recordedVersions(db), (QList<int>{1, 2}));
+}
+
+void TestStoreMigrations::newerSchemaIsRefused()
+{
+    QFETCH(QString, backend);
+    STORE_FRESH_CONFIG(m_env, backend, config);
+    Database db(config);
+    QVERIFY(db.open());
+    QVERIFY(db.exec(QStringLiteral("INSERT INTO schema_migrations (version, applied_at) "
+                                   "VALUES (99, 0)")));
+    Database older(config);
+    auto opened = older.open();
+    QVERIFY(!opened);
+    QCOMPARE(opened.error().kind, StoreError::Kind::Migration);
+    QVERIFY2(opened.error().message.contains(QLatin1String("version 99")), why(opened).constData());
+}
+
+void TestStoreMigrations::unknownTargetIsRefused()
+{
+    STORE_FRESH_CONFIG(m_env, QStringLiteral("sqlite"), config);
+    Database db(config);
+    auto opened = db.open(latestSchemaVersion() + 1);
+    QVERIFY(!opened);
+    QCOMPARE(opened.error().kind, StoreError::Kind::Migration);
+}
+
+QTEST_GUILESS_MAIN(TestStoreMigrations)
+#include "tst_store_migrations.moc"
