@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Gateway.h"
 
+#include "control/ControlPlane.h"
+#include "http/ClientResponse.h"
 #include "http/GatewayServer.h"
 #include "http/GuardedTcpServer.h"
 #include "upstream/UpstreamClient.h"
@@ -32,6 +34,29 @@ bool sameDigest(const QByteArray &a, const QByteArray &b)
     return difference == 0;
 }
 
+// What the usage table keeps of a finished chat request (the writer thread does the rest).
+store::UsageRecord usageOf(const http::AccessRecord &record)
+{
+    using namespace std::chrono;
+    store::UsageRecord usage;
+    usage.userId = record.principal.userId;
+    usage.tokenId = record.principal.tokenId;
+    const qsizetype slash = record.route.indexOf(u'/');
+    const bool rotation = record.route.startsWith(QLatin1String("rotation/"));
+    usage.routeKind = rotation ? QStringLiteral("rotation") : QStringLiteral("provider");
+    usage.routeId = rotation ? record.route.mid(slash + 1) : record.route;
+    usage.provider = record.provider;
+    usage.model = record.model;
+    usage.promptTokens = record.promptTokens;
+    const auto end = steady_clock::now();
+    usage.latencyMs = duration_cast<milliseconds>(end - record.start).count();
+    if (record.firstByte != steady_clock::time_point{})
+        usage.ttftMs = duration_cast<milliseconds>(record.firstByte - record.start).count();
+    usage.status = record.status;
+    usage.failovers = record.failovers;
+    return usage;
+}
+
 } // namespace
 
 Gateway::Gateway(config::ConfigSnapshot config, QObject *parent)
@@ -53,7 +78,46 @@ Gateway::Gateway(config::ConfigSnapshot config, QObject *parent)
         m_tokenDigests.append(digest(token.toUtf8()));
 }
 
-Gateway::~Gateway() = default;
+Gateway::~Gateway()
+{
+    // Requests still logged during teardown must not reach a closed control plane.
+    m_accessLog.setFinishedSink({});
+}
+
+bool Gateway::enableControlPlane(const store::DatabaseConfig &database, QString *error)
+{
+    m_control = control::ControlPlane::open(database, m_config, error);
+    if (!m_control)
+        return false;
+    m_accessLog.setFinishedSink([plane = m_control.get()](const http::AccessRecord &record) {
+        if (record.isChat)
+            plane->usage().enqueue(usageOf(record));
+    });
+    return true;
+}
+
+bool Gateway::isGlobalToken(const QByteArray &bearer) const
+{
+    if (bearer.isEmpty())
+        return false;
+    const QByteArray given = digest(bearer);
+    bool match = false;
+    for (const QByteArray &known : m_tokenDigests)
+        match |= sameDigest(given, known);
+    return match;
+}
+
+control::Principal Gateway::principalFor(const QByteArray &bearer) const
+{
+    if (isGlobalToken(bearer)) {
+        control::Principal principal;
+        principal.kind = control::Principal::Kind::GlobalToken;
+        principal.isAdmin = true;
+        principal.mayChat = true;
+        return principal;
+    }
+    return m_control ? m_control->authenticate(bearer) : control::Principal{};
+}
 
 bool Gateway::listen(const QHostAddress &address, quint16 port, QString *error)
 {
@@ -82,15 +146,7 @@ bool Gateway::authEnabled() const
 
 bool Gateway::authorize(const QByteArray &bearer) const
 {
-    if (!authEnabled())
-        return true;
-    if (bearer.isEmpty())
-        return false;
-    const QByteArray candidate = digest(bearer);
-    bool match = false;
-    for (const QByteArray &known : m_tokenDigests)
-        match |= sameDigest(candidate, known); // no early exit across tokens either
-    return match;
+    return !authEnabled() || isGlobalToken(bearer);
 }
 
 void Gateway::sessionStarted()

@@ -20,6 +20,15 @@ namespace aisbf::upstream {
 class UpstreamClient;
 }
 
+namespace aisbf::store {
+struct DatabaseConfig;
+}
+
+namespace aisbf::control {
+class ControlPlane;
+struct Principal;
+} // namespace aisbf::control
+
 namespace aisbf::http {
 class GatewayServer;
 class GuardedTcpServer;
@@ -62,6 +71,18 @@ public:
     /** Whether @p bearer is one of auth.tokens (constant-time); true when auth is off. */
     bool authorize(const QByteArray &bearer) const;
     bool authEnabled() const;
+    /** Whether @p bearer is one of auth.tokens (false when none are configured). */
+    bool isGlobalToken(const QByteArray &bearer) const;
+    /** Who @p bearer is: the operator (a global token), an admin session or a user's token. */
+    control::Principal principalFor(const QByteArray &bearer) const;
+
+    /**
+     * Opens the control plane's database (users, tokens, tiers, usage) and applies pending
+     * migrations. main() always does; tests that need no database leave it off, and then the
+     * admin API answers 503.
+     */
+    bool enableControlPlane(const store::DatabaseConfig &database, QString *error);
+    control::ControlPlane *controlPlane() const { return m_control.get(); }
 
     void sessionStarted();
     void sessionFinished();
@@ -80,6 +101,7 @@ private:
     http::ClientLimits m_limits;
     std::unique_ptr<upstream::UpstreamClient> m_client;
     std::unique_ptr<dispatch::ModelDiscovery> m_discovery; ///< uses m_client: declared after it
+    std::unique_ptr<control::ControlPlane> m_control;
     dispatch::CooldownBook m_cooldowns;
     http::AccessLog m_accessLog;
     http::GatewayServer *m_server = nullptr;

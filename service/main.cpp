@@ -5,9 +5,11 @@
 #include "loop/EpollDispatcher.h"
 
 #include <config/ConfigLoader.h>
+#include <store/DatabaseConfig.h>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
 
 #include <cstdio>
 
@@ -15,6 +17,7 @@ namespace {
 
 constexpr int kExitConfigInvalid = 2;
 constexpr int kExitCannotListen = 3;
+constexpr int kExitNoDatabase = 4; ///< the control plane's database cannot be opened or migrated
 
 void printDiagnostics(const aisbf::config::Diagnostics &diagnostics)
 {
@@ -61,7 +64,14 @@ int main(int argc, char *argv[])
     const QString dir = aisbf::config::resolveConfigDir(parser.value(configDir), env);
     const aisbf::config::LoadResult loaded = aisbf::config::loadConfigDir(dir, env);
     printDiagnostics(loaded.diagnostics);
-    if (!loaded.ok()) {
+    // The control plane's database section is checked with the rest of the config.
+    aisbf::config::Diagnostics databaseDiagnostics;
+    const std::optional<aisbf::store::DatabaseConfig> database =
+        loaded.ok() ? aisbf::store::DatabaseConfig::fromServerJson(
+                          loaded.config->serverDocument, dir, QDir::homePath(), databaseDiagnostics)
+                    : std::nullopt;
+    printDiagnostics(databaseDiagnostics);
+    if (!loaded.ok() || !database) {
         std::fprintf(stderr,
                      "aisbf-gateway: the config in %s is invalid; fix the problems above.\n",
                      qUtf8Printable(dir));
@@ -90,6 +100,10 @@ int main(int argc, char *argv[])
 
     aisbf::Gateway gateway(loaded.config);
     QString error;
+    if (!gateway.enableControlPlane(*database, &error)) {
+        std::fprintf(stderr, "aisbf-gateway: %s\n", qUtf8Printable(error));
+        return kExitNoDatabase;
+    }
     if (!gateway.listen(address, quint16(listenPort), &error)) {
         std::fprintf(stderr, "aisbf-gateway: cannot listen on %s:%u: %s\n",
                      qUtf8Printable(listenHost), listenPort, qUtf8Printable(error));

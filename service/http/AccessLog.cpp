@@ -59,6 +59,8 @@ AccessLog::~AccessLog()
 
 void AccessLog::write(const AccessRecord &record)
 {
+    if (m_sink)
+        m_sink(record);
     if (!m_enabled)
         return;
     const auto now = std::chrono::steady_clock::now();

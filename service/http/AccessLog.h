@@ -5,10 +5,14 @@
 #include <QObject>
 
 #include <cstdio>
+#include <functional>
 
 namespace aisbf::http {
 
 struct AccessRecord;
+
+/** Receives every finished request (the control plane records usage from it). */
+using FinishedSink = std::function<void(const AccessRecord &)>;
 
 /**
  * One line per request, as key=value pairs. Lines are buffered and written every 100 ms (and at
@@ -23,6 +27,8 @@ public:
     ~AccessLog() override;
 
     void setEnabled(bool enabled) { m_enabled = enabled; }
+    /** Called with every finished request, whether lines are written or not. */
+    void setFinishedSink(FinishedSink sink) { m_sink = std::move(sink); }
     void write(const AccessRecord &record);
     void flush();
 
@@ -38,6 +44,7 @@ private:
     QByteArray m_buffer;
     QBasicTimer m_timer;
     bool m_enabled = true;
+    FinishedSink m_sink;
 };
 
 } // namespace aisbf::http

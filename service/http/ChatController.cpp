@@ -4,6 +4,9 @@
 #include "../Gateway.h"
 #include "dispatch/ChatSession.h"
 
+#include "control/ControlPlane.h"
+
+#include <auth/RateLimitHeaders.h>
 #include <protocol/TokenEstimate.h>
 
 #include <QHttpServerRequest>
@@ -193,11 +196,55 @@ std::optional<protocol::OpenAiError> ChatController::fitToTools(dispatch::Resolu
                       QStringLiteral("tools"));
 }
 
+bool ChatController::admitUnderLimits(const Parsed &parsed, ClientResponse &response)
+{
+    control::ControlPlane *plane = m_gateway.controlPlane();
+    AccessRecord &record = response.record();
+    if (!plane)
+        return true;
+    const control::Principal &principal = record.principal;
+    const bool limited = principal.kind == control::Principal::Kind::UserToken &&
+                         (!principal.limits.isUnlimited() || principal.tokenRequestsPerMinute);
+    if (!limited && !principal.userId)
+        return true; // nobody to count against; the estimate is not worth its cost
+    record.promptTokens =
+        protocol::estimatePromptTokens(parsed.body.value(QLatin1String("messages")).toArray());
+    if (!limited)
+        return true;
+    auth::RateLimiter &limiter = plane->rateLimiter();
+    const QString userKey = QStringLiteral("user:") + QString::number(*principal.userId);
+    const QString tokenKey = QStringLiteral("token:") + QString::number(*principal.tokenId);
+    auth::RateLimits tokenLimits;
+    tokenLimits.requestsPerMinute = principal.tokenRequestsPerMinute.value_or(0);
+    const auth::RateDecision user = limiter.check(userKey, principal.limits, record.promptTokens);
+    const auth::RateDecision token = limiter.check(tokenKey, tokenLimits);
+    const auth::RateDecision &denied = !user.allowed ? user : token;
+    if (!user.allowed || !token.allowed) {
+        for (const auto &[name, value] : auth::rateLimitHeaders(denied))
+            response.addHeader(name, value);
+        response.sendError({429,
+                            auth::rateLimitMessage(denied),
+                            {},
+                            QByteArrayLiteral("rate_limit_exceeded"),
+                            {}});
+        return false;
+    }
+    limiter.record(userKey, 1, record.promptTokens);
+    limiter.record(tokenKey, 1, 0);
+    // The headers say what is left after this request, as OpenAI's do.
+    for (const auto &[name, value] :
+         auth::rateLimitHeaders(limiter.check(userKey, principal.limits)))
+        response.addHeader(name, value);
+    return true;
+}
+
 void ChatController::complete(const QHttpServerRequest &request, dispatch::Scope scope,
                               const QString &scopeId, ClientResponse &&response,
                               translate::ClientDialect dialect)
 {
     response.setDialect(dialect);
+    // Every chat request is usage, answered or refused.
+    response.record().isChat = m_gateway.controlPlane() != nullptr;
     QByteArray openAiBytes;
     Parsed parsed = dialect == translate::ClientDialect::OpenAi
                         ? parse(request.body())
@@ -206,6 +253,8 @@ void ChatController::complete(const QHttpServerRequest &request, dispatch::Scope
         response.sendError(*parsed.error);
         return;
     }
+    if (!admitUnderLimits(parsed, response))
+        return;
     const auto routes = m_gateway.routes();
     dispatch::Resolution resolution = routes->resolve(scope, scopeId, parsed.model);
     response.record().route = resolution.route;

@@ -50,6 +50,8 @@ private:
     static std::optional<protocol::OpenAiError> readJsonObject(const QByteArray &bytes,
                                                                QJsonObject *object);
     static void validate(Parsed &parsed);
+    /** Rate limits of a user's token (429 sent when over one); marks the request for usage. */
+    bool admitUnderLimits(const Parsed &parsed, ClientResponse &response);
     /** Drops candidates that cannot take tools when the request offers some. */
     static std::optional<protocol::OpenAiError> fitToTools(dispatch::Resolution &resolution,
                                                            const Parsed &parsed);

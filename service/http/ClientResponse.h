@@ -4,6 +4,8 @@
 #include "GatewaySocket.h"
 #include "HttpResponse.h"
 
+#include "control/Principal.h"
+
 #include <translate/ClientCodec.h>
 
 #include <QPointer>
@@ -32,6 +34,9 @@ struct AccessRecord
     int failovers = 0;
     std::chrono::steady_clock::time_point start;
     std::chrono::steady_clock::time_point firstByte{};
+    control::Principal principal; ///< who asked (Kind::None when no known token came)
+    qint64 promptTokens = 0;      ///< estimated, for chat requests
+    bool isChat = false;          ///< a chat completion: recorded as usage
 };
 
 /**

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "GatewayServer.h"
 
+#include "AdminController.h"
 #include "ChatController.h"
 #include "GatewaySocket.h"
 #include "InfoController.h"
 
 #include "../Gateway.h"
+#include "control/ControlPlane.h"
 
 #include <protocol/OpenAiError.h>
 
@@ -71,6 +73,7 @@ protocol::OpenAiError error(int status, const QString &message, const QByteArray
 
 GatewayServer::GatewayServer(Gateway &gateway, QObject *parent)
     : QAbstractHttpServer(parent), m_gateway(gateway),
+      m_admin(std::make_unique<AdminController>(gateway)),
       m_chat(std::make_unique<ChatController>(gateway)),
       m_info(std::make_unique<InfoController>(gateway))
 {
@@ -91,7 +94,7 @@ GatewayServer::GatewayServer(Gateway &gateway, QObject *parent)
         [this](const QHttpServerRequest &, const QStringList &, ClientResponse &&r) {
             m_info->health(std::move(r));
         },
-        true);
+        Access::Public);
     addRoute(Method::Get, QStringLiteral("/api/v1/models"), models);
     addRoute(Method::Get, QStringLiteral("/api/models"), models);
     addRoute(Method::Get, QStringLiteral("/v1/models"), models);
@@ -109,33 +112,127 @@ GatewayServer::GatewayServer(Gateway &gateway, QObject *parent)
 
     // Anthropic's Messages API (SDK base URL = the gateway, or the gateway + "/api").
     addRoute(Method::Post, QStringLiteral("/v1/messages"),
-             chat(Scope::Any, ClientDialect::Anthropic), false, ClientDialect::Anthropic);
+             chat(Scope::Any, ClientDialect::Anthropic), Access::Api, ClientDialect::Anthropic);
     addRoute(Method::Post, QStringLiteral("/api/v1/messages"),
-             chat(Scope::Any, ClientDialect::Anthropic), false, ClientDialect::Anthropic);
+             chat(Scope::Any, ClientDialect::Anthropic), Access::Api, ClientDialect::Anthropic);
     // Ollama's API, so Ollama clients and editors can use any route.
     addRoute(Method::Post, QStringLiteral("/api/chat"), chat(Scope::Any, ClientDialect::Ollama),
-             false, ClientDialect::Ollama);
+             Access::Api, ClientDialect::Ollama);
     addRoute(
         Method::Get, QStringLiteral("/api/tags"),
         [this](const QHttpServerRequest &, const QStringList &, ClientResponse &&r) {
             m_info->ollamaTags(std::move(r));
         },
-        false, ClientDialect::Ollama);
+        Access::Api, ClientDialect::Ollama);
     addRoute(
         Method::Get, QStringLiteral("/api/version"),
         [this](const QHttpServerRequest &, const QStringList &, ClientResponse &&r) {
             m_info->ollamaVersion(std::move(r));
         },
-        false, ClientDialect::Ollama);
+        Access::Api, ClientDialect::Ollama);
+    addAdminRoutes();
 }
 
 GatewayServer::~GatewayServer() = default;
 
-void GatewayServer::addRoute(Method method, const QString &pattern, Handler handler, bool isPublic,
+void GatewayServer::addAdminRoutes()
+{
+    using R = const QHttpServerRequest &;
+    using P = const QStringList &;
+    AdminController *admin = m_admin.get();
+    addRoute(
+        Method::Post, QStringLiteral("/api/admin/login"),
+        [this, admin](R request, P, ClientResponse &&r) {
+            if (!m_gateway.controlPlane()) {
+                r.sendError(error(503,
+                                  QStringLiteral("logins need the control plane's database, "
+                                                 "which is not open"),
+                                  "control_plane_unavailable"));
+                return;
+            }
+            admin->login(request, std::move(r));
+        },
+        Access::Public);
+    const auto route = [this](Method method, const char *pattern, Handler handler) {
+        addRoute(method, QString::fromLatin1(pattern), std::move(handler), Access::Admin);
+    };
+    route(Method::Get, "/api/admin/users",
+          [admin](R, P, ClientResponse &&r) { admin->listUsers(std::move(r)); });
+    route(Method::Post, "/api/admin/users",
+          [admin](R q, P, ClientResponse &&r) { admin->createUser(q, std::move(r)); });
+    route(Method::Get, "/api/admin/users/{}",
+          [admin](R, P p, ClientResponse &&r) { admin->getUser(p.value(0), std::move(r)); });
+    route(Method::Patch, "/api/admin/users/{}", [admin](R q, P p, ClientResponse &&r) {
+        admin->updateUser(p.value(0), q, std::move(r));
+    });
+    route(Method::Delete, "/api/admin/users/{}",
+          [admin](R, P p, ClientResponse &&r) { admin->deleteUser(p.value(0), std::move(r)); });
+    route(Method::Get, "/api/admin/users/{}/tokens",
+          [admin](R, P p, ClientResponse &&r) { admin->listTokens(p.value(0), std::move(r)); });
+    route(Method::Post, "/api/admin/users/{}/tokens", [admin](R q, P p, ClientResponse &&r) {
+        admin->createToken(p.value(0), q, std::move(r));
+    });
+    route(Method::Delete, "/api/admin/users/{}/tokens/{}", [admin](R, P p, ClientResponse &&r) {
+        admin->revokeToken(p.value(0), p.value(1), std::move(r));
+    });
+    route(Method::Get, "/api/admin/tiers",
+          [admin](R, P, ClientResponse &&r) { admin->listTiers(std::move(r)); });
+    route(Method::Post, "/api/admin/tiers",
+          [admin](R q, P, ClientResponse &&r) { admin->createTier(q, std::move(r)); });
+    route(Method::Patch, "/api/admin/tiers/{}", [admin](R q, P p, ClientResponse &&r) {
+        admin->updateTier(p.value(0), q, std::move(r));
+    });
+    route(Method::Delete, "/api/admin/tiers/{}",
+          [admin](R, P p, ClientResponse &&r) { admin->deleteTier(p.value(0), std::move(r)); });
+    route(Method::Get, "/api/admin/audit",
+          [admin](R q, P, ClientResponse &&r) { admin->audit(q, std::move(r)); });
+}
+
+void GatewayServer::addRoute(Method method, const QString &pattern, Handler handler, Access access,
                              translate::ClientDialect dialect)
 {
     m_routes.append(
-        {method, pattern.split(u'/', Qt::SkipEmptyParts), isPublic, std::move(handler), dialect});
+        {method, pattern.split(u'/', Qt::SkipEmptyParts), access, std::move(handler), dialect});
+}
+
+bool GatewayServer::admit(const Route &route, const QHttpServerRequest &request,
+                          ClientResponse &response)
+{
+    if (route.access == Access::Public)
+        return true;
+    const QByteArray bearer = bearerToken(request);
+    // No token and auth off: the common case costs nothing more.
+    if (bearer.isEmpty() && route.access == Access::Api && !m_gateway.authEnabled())
+        return true;
+    if (route.access == Access::Admin && !m_gateway.controlPlane()) {
+        response.sendError(error(503,
+                                 QStringLiteral("the admin API needs the control plane's "
+                                                "database, which is not open"),
+                                 "control_plane_unavailable"));
+        return false;
+    }
+    control::Principal principal = m_gateway.principalFor(bearer);
+    const bool allowed = route.access == Access::Admin
+                             ? principal.isAdmin
+                             : principal.mayChat || !m_gateway.authEnabled();
+    if (!allowed) {
+        if (principal.isKnown()) {
+            response.sendError(error(403,
+                                     route.access == Access::Admin
+                                         ? QStringLiteral("this token may not use the admin API")
+                                         : QStringLiteral("this token may not call this endpoint"),
+                                     "forbidden"));
+        } else {
+            response.addHeader("WWW-Authenticate", "Bearer");
+            response.sendError(error(401,
+                                     QStringLiteral("missing or invalid API token: send "
+                                                    "'Authorization: Bearer <token>'"),
+                                     "invalid_api_key"));
+        }
+        return false;
+    }
+    response.record().principal = std::move(principal);
+    return true;
 }
 
 bool GatewayServer::match(const Route &route, const QList<QStringView> &segments,
@@ -186,14 +283,8 @@ bool GatewayServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
             continue;
         }
         response.setDialect(route.dialect);
-        if (!route.public_ && !m_gateway.authorize(bearerToken(request))) {
-            response.addHeader("WWW-Authenticate", "Bearer");
-            response.sendError(error(401,
-                                     QStringLiteral("missing or invalid API token: send "
-                                                    "'Authorization: Bearer <token>'"),
-                                     "invalid_api_key"));
+        if (!admit(route, request, response))
             return true;
-        }
         route.handler(request, params, std::move(response));
         return true;
     }

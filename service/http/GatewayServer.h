@@ -14,6 +14,7 @@ class Gateway;
 
 namespace aisbf::http {
 
+class AdminController;
 class ChatController;
 class InfoController;
 
@@ -37,21 +38,32 @@ protected:
 private:
     using Handler = std::function<void(const QHttpServerRequest &, const QStringList &params,
                                        ClientResponse &&)>;
+    /** Who may call a route. */
+    enum class Access
+    {
+        Public, ///< anyone (health, admin login)
+        Api,    ///< with auth.enabled: a global token, a user's api token or an admin session
+        Admin,  ///< always: a global token, an admin session or an admin user's admin token
+    };
     struct Route
     {
         QHttpServerRequest::Method method;
         QList<QString> segments; ///< "{}" captures one path segment
-        bool public_ = false;    ///< served without a token
+        Access access = Access::Api;
         Handler handler;
         translate::ClientDialect dialect; ///< the API family: shapes its errors (401 included)
     };
 
     void addRoute(QHttpServerRequest::Method method, const QString &pattern, Handler handler,
-                  bool isPublic = false,
+                  Access access = Access::Api,
                   translate::ClientDialect dialect = translate::ClientDialect::OpenAi);
+    void addAdminRoutes();
+    /** Checks @p route's access for @p request; false after answering 401/403/503. */
+    bool admit(const Route &route, const QHttpServerRequest &request, ClientResponse &response);
     static bool match(const Route &route, const QList<QStringView> &segments, QStringList *params);
 
     Gateway &m_gateway;
+    std::unique_ptr<AdminController> m_admin;
     std::unique_ptr<ChatController> m_chat;
     std::unique_ptr<InfoController> m_info;
     QList<Route> m_routes;

@@ -103,6 +103,11 @@ bool TestGateway::start(const TestConfig &config, bool accessLog)
     m_gateway = std::make_unique<Gateway>(loaded.config);
     m_gateway->accessLog()->setEnabled(accessLog);
     QString error;
+    if (config.database && !m_gateway->enableControlPlane(*config.database, &error)) {
+        qWarning("test gateway has no control plane: %s", qUtf8Printable(error));
+        m_gateway.reset();
+        return false;
+    }
     if (!m_gateway->listen(QHostAddress::LocalHost, 0, &error)) {
         qWarning("test gateway cannot listen: %s", qUtf8Printable(error));
         m_gateway.reset();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <Gateway.h>
+#include <store/DatabaseConfig.h>
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -23,6 +24,8 @@ struct TestConfig
     QJsonObject rotations; ///< the "rotations" map of rotations.json
     QJsonObject autoselect;
     QProcessEnvironment env;
+    /** When set, the gateway opens its control plane (users, tokens, usage) on it. */
+    std::optional<store::DatabaseConfig> database;
 
     /** @p models are names; @p extra keys (api_key, default_error_cooldown, ...) are merged. */
     void addProvider(const QString &id, const QUrl &endpoint, const QStringList &models,
