@@ -2,6 +2,7 @@
 #pragma once
 
 #include <auth/Clock.h>
+#include <auth/RateLimitTypes.h>
 
 #include <QDateTime>
 
@@ -32,5 +33,14 @@ struct ManualClock
         };
     }
 };
+
+/** Limits of requests (and tokens) per minute only. */
+inline RateLimits perMinute(qint64 requests, qint64 tokens = 0)
+{
+    RateLimits limits;
+    limits.requestsPerMinute = requests;
+    limits.tokensPerMinute = tokens;
+    return limits;
+}
 
 } // namespace aisbf::auth::test

@@ -7,6 +7,7 @@
 
 using namespace aisbf::auth;
 using aisbf::auth::test::ManualClock;
+using aisbf::auth::test::perMinute;
 using aisbf::auth::test::utc;
 using std::chrono::milliseconds;
 
@@ -14,14 +15,6 @@ namespace {
 
 // 12:00:00.000 UTC starts a minute bucket, so offsets below are times within buckets.
 const TimePoint T0 = utc("2024-03-10T12:00:00.000");
-
-RateLimits perMinute(qint64 requests, qint64 tokens = 0)
-{
-    RateLimits limits;
-    limits.requestsPerMinute = requests;
-    limits.tokensPerMinute = tokens;
-    return limits;
-}
 
 } // namespace
 

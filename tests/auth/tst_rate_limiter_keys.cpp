@@ -9,20 +9,13 @@
 
 using namespace aisbf::auth;
 using aisbf::auth::test::ManualClock;
+using aisbf::auth::test::perMinute;
 using aisbf::auth::test::utc;
 using std::chrono::milliseconds;
 
 namespace {
 
 const TimePoint T0 = utc("2024-03-10T12:00:00.000");
-
-RateLimits perMinute(qint64 requests, qint64 tokens = 0)
-{
-    RateLimits limits;
-    limits.requestsPerMinute = requests;
-    limits.tokensPerMinute = tokens;
-    return limits;
-}
 
 QStringList manyKeys(int count)
 {
