@@ -15,7 +15,7 @@ build_dir=${AISBF_BUILD_DIR:-"$here/build"}
 packages=(
     build-essential cmake ninja-build pkg-config
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
-    libqt6sql6-sqlite libhttp-parser-dev libssl-dev
+    libqt6sql6-sqlite libsqlite3-dev libhttp-parser-dev libssl-dev
     curl
 )
 bench_packages=(nginx-light)

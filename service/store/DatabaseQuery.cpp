@@ -2,6 +2,7 @@
 // Database: statements and transactions (connections are in Database.cpp).
 #include "Database.h"
 
+#include "SqliteBulk.h"
 #include "StoreLog.h"
 
 #include <QSqlError>
@@ -105,6 +106,13 @@ Result<qint64> Database::execEach(const QString &sql, const QList<QVariantList> 
     auto db = connection();
     if (!db)
         return db.error();
+    if (isSqlite()) {
+        if (std::optional<Result<qint64>> done = sqliteExecEach(*db, sql, rows)) {
+            if (!*done)
+                qCDebug(lcStore).noquote() << done->error().toString() << "in:" << sql.left(160);
+            return std::move(*done);
+        }
+    }
     QSqlQuery q(*db);
     if (!q.prepare(sql))
         return sqlError(q.lastError(), QStringLiteral("a statement failed"));
