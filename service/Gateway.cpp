@@ -144,11 +144,6 @@ bool Gateway::authEnabled() const
     return m_config->server.authEnabled;
 }
 
-bool Gateway::authorize(const QByteArray &bearer) const
-{
-    return !authEnabled() || isGlobalToken(bearer);
-}
-
 void Gateway::sessionStarted()
 {
     ++m_activeSessions;

@@ -68,10 +68,8 @@ public:
     http::AccessLog *accessLog() { return &m_accessLog; }
     const http::ClientLimits &clientLimits() const { return m_limits; }
     qint64 uptimeMs() const { return m_uptime.elapsed(); }
-    /** Whether @p bearer is one of auth.tokens (constant-time); true when auth is off. */
-    bool authorize(const QByteArray &bearer) const;
     bool authEnabled() const;
-    /** Whether @p bearer is one of auth.tokens (false when none are configured). */
+    /** Whether @p bearer is one of auth.tokens (constant-time; false when none are set). */
     bool isGlobalToken(const QByteArray &bearer) const;
     /** Who @p bearer is: the operator (a global token), an admin session or a user's token. */
     control::Principal principalFor(const QByteArray &bearer) const;

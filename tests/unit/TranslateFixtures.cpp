@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMap>
+#include <QTest>
 
 namespace aisbf::test::fixtures {
 
@@ -34,6 +35,36 @@ QList<QByteArray> splitEvery(const QByteArray &bytes, qsizetype size)
     for (qsizetype at = 0; at < bytes.size(); at += size)
         pieces.append(bytes.mid(at, size));
     return pieces;
+}
+
+QByteArray compact(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+void verifyStream(const std::function<std::unique_ptr<translate::StreamDecoder>()> &makeDecoder,
+                  const QByteArray &body, const QJsonObject &expected,
+                  const QList<qsizetype> &sizes)
+{
+    QVERIFY(!body.isEmpty());
+    const QByteArray expectedMerged = compact(expected.value(QLatin1String("merged")).toObject());
+    const QString expectedError = expected.value(QLatin1String("error")).toString();
+
+    const StreamRun whole = runStream(*makeDecoder(), {body});
+    QCOMPARE(compact(mergeChunks(whole.chunks)), expectedMerged);
+    if (expectedError.isEmpty())
+        QCOMPARE(whole.error, QString());
+    else
+        QVERIFY2(whole.error.contains(expectedError), qPrintable(whole.error));
+    QCOMPARE(whole.finished, expected.value(QLatin1String("finished")).toBool());
+
+    for (const qsizetype size : sizes) {
+        const StreamRun split = runStream(*makeDecoder(), splitEvery(body, size));
+        QCOMPARE(compact(mergeChunks(split.chunks)), expectedMerged);
+        QCOMPARE(split.chunks.size(), whole.chunks.size());
+        QCOMPARE(split.error, whole.error);
+        QCOMPARE(split.finished, whole.finished);
+    }
 }
 
 StreamRun runStream(translate::StreamDecoder &decoder, const QList<QByteArray> &pieces)

@@ -21,11 +21,6 @@ const translate::ProviderTranslator &google()
     return translate::providerTranslator(translate::ProviderDialect::Google);
 }
 
-QByteArray compact(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
-
 translate::OutboundContext contextOf(const QJsonObject &json)
 {
     translate::OutboundContext context;
@@ -36,6 +31,7 @@ translate::OutboundContext contextOf(const QJsonObject &json)
     return context;
 }
 
+using fixtures::compact;
 using fixtures::StreamRun;
 
 StreamRun runStream(const QList<QByteArray> &pieces)
@@ -219,27 +215,9 @@ void TestTranslateGoogle::stream()
 {
     QFETCH(QString, file);
     QFETCH(QJsonObject, expected);
-    const QByteArray body = fixtures::read(QStringLiteral("google/") + file);
-    QVERIFY(!body.isEmpty());
-    const QByteArray expectedMerged = compact(expected.value(QLatin1String("merged")).toObject());
-    const QString expectedError = expected.value(QLatin1String("error")).toString();
-
-    const StreamRun whole = runStream({body});
-    QCOMPARE(compact(fixtures::mergeChunks(whole.chunks)), expectedMerged);
-    if (expectedError.isEmpty())
-        QCOMPARE(whole.error, QString());
-    else
-        QVERIFY2(whole.error.contains(expectedError), qPrintable(whole.error));
-    QCOMPARE(whole.finished, expected.value(QLatin1String("finished")).toBool());
-
     // Byte by byte splits every UTF-8 character and every CRLF CRLF terminator.
-    for (const qsizetype size : {qsizetype(1), qsizetype(7)}) {
-        const StreamRun split = runStream(fixtures::splitEvery(body, size));
-        QCOMPARE(compact(fixtures::mergeChunks(split.chunks)), expectedMerged);
-        QCOMPARE(split.chunks.size(), whole.chunks.size());
-        QCOMPARE(split.error, whole.error);
-        QCOMPARE(split.finished, whole.finished);
-    }
+    fixtures::verifyStream([] { return google().streamDecoder(QStringLiteral("gemini-test")); },
+                           fixtures::read(QStringLiteral("google/") + file), expected, {1, 7});
 }
 
 void TestTranslateGoogle::streamShape()

@@ -29,11 +29,6 @@ const translate::ClientCodec &codec()
     return translate::clientCodec(translate::ClientDialect::Ollama);
 }
 
-QByteArray compact(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
-
 translate::OutboundContext contextOf(const QJsonObject &json)
 {
     translate::OutboundContext context;
@@ -46,14 +41,7 @@ translate::OutboundContext contextOf(const QJsonObject &json)
     return context;
 }
 
-using fixtures::StreamRun;
-
-StreamRun runStream(const QList<QByteArray> &pieces)
-{
-    const std::unique_ptr<translate::StreamDecoder> decoder =
-        provider().streamDecoder(QStringLiteral("llama-test"));
-    return fixtures::runStream(*decoder, pieces);
-}
+using fixtures::compact;
 
 // created_at must be RFC 3339 UTC; it is checked here and dropped before comparing.
 QJsonObject withoutCreatedAt(QJsonObject object)
@@ -207,27 +195,9 @@ void TestTranslateOllama::stream()
 {
     QFETCH(QString, key);
     QFETCH(QJsonObject, testCase);
-    const QByteArray body = fixtures::read(QStringLiteral("ollama/") + key);
-    QVERIFY(!body.isEmpty());
-    const QByteArray expectedMerged = compact(testCase.value(QLatin1String("merged")).toObject());
-    const QString expectedError = testCase.value(QLatin1String("error")).toString();
-
-    const StreamRun whole = runStream({body});
-    QCOMPARE(compact(fixtures::mergeChunks(whole.chunks)), expectedMerged);
-    if (expectedError.isEmpty())
-        QCOMPARE(whole.error, QString());
-    else
-        QVERIFY2(whole.error.contains(expectedError), qPrintable(whole.error));
-    QCOMPARE(whole.finished, testCase.value(QLatin1String("finished")).toBool());
-
     // Byte by byte splits lines inside UTF-8 characters and between CR and LF.
-    for (const qsizetype size : {qsizetype(1), qsizetype(5)}) {
-        const StreamRun split = runStream(fixtures::splitEvery(body, size));
-        QCOMPARE(compact(fixtures::mergeChunks(split.chunks)), expectedMerged);
-        QCOMPARE(split.chunks.size(), whole.chunks.size());
-        QCOMPARE(split.error, whole.error);
-        QCOMPARE(split.finished, whole.finished);
-    }
+    fixtures::verifyStream([] { return provider().streamDecoder(QStringLiteral("llama-test")); },
+                           fixtures::read(QStringLiteral("ollama/") + key), testCase, {1, 5});
 }
 
 void TestTranslateOllama::streamShape()
