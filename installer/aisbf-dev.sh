@@ -17,6 +17,12 @@ packages=(
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
     libqt6sql6-sqlite libsqlite3-dev libhttp-parser-dev libssl-dev
     curl
+    # aisbf-control (the desktop app): Qt Quick, Controls, Charts and their QML modules
+    qt6-declarative-dev qt6-charts-dev
+    qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
+    qml6-module-qtquick-templates qml6-module-qtquick-window qml6-module-qtqml-workerscript
+    qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtcharts qml6-module-qtquick-shapes
+    qml6-module-qtcore qml6-module-qttest
 )
 bench_packages=(nginx-light)
 # The store tests run every case on SQLite and on MariaDB; the cluster code talks to Redis.

@@ -5,9 +5,13 @@
 #include "http/ClientResponse.h"
 #include "http/GatewayServer.h"
 #include "http/GuardedTcpServer.h"
+#include "live/EventHub.h"
+#include "live/LiveState.h"
 #include "upstream/UpstreamClient.h"
 
 #include <QCryptographicHash>
+#include <QDateTime>
+#include <QHostInfo>
 #include <QLoggingCategory>
 #include <QProcessEnvironment>
 #include <QTimerEvent>
@@ -41,13 +45,19 @@ store::UsageRecord usageOf(const http::AccessRecord &record)
     store::UsageRecord usage;
     usage.userId = record.principal.userId;
     usage.tokenId = record.principal.tokenId;
+    // "rotation/x", "user-rotation/x", "user-provider/p/m", "autoselect/x" name their kind;
+    // a plain "p/m" is a provider model.
     const qsizetype slash = record.route.indexOf(u'/');
-    const bool rotation = record.route.startsWith(QLatin1String("rotation/"));
-    usage.routeKind = rotation ? QStringLiteral("rotation") : QStringLiteral("provider");
-    usage.routeId = rotation ? record.route.mid(slash + 1) : record.route;
+    const QStringView head = QStringView(record.route).left(slash);
+    const bool named = head == QLatin1String("rotation") || head == QLatin1String("autoselect") ||
+                       head.startsWith(QLatin1String("user-"));
+    usage.routeKind = named ? head.toString() : QStringLiteral("provider");
+    usage.routeId = named ? record.route.mid(slash + 1) : record.route;
     usage.provider = record.provider;
     usage.model = record.model;
-    usage.promptTokens = record.promptTokens;
+    // The answer's own counts when it gave them; the estimate made at admission otherwise.
+    usage.promptTokens = record.reported.prompt.value_or(record.promptTokens);
+    usage.completionTokens = record.reported.completion.value_or(0);
     const auto end = steady_clock::now();
     usage.latencyMs = duration_cast<milliseconds>(end - record.start).count();
     if (record.firstByte != steady_clock::time_point{})
@@ -76,6 +86,22 @@ Gateway::Gateway(config::ConfigSnapshot config, QObject *parent)
     m_discovery = std::make_unique<dispatch::ModelDiscovery>(m_client.get());
     for (const QString &token : server.authTokens)
         m_tokenDigests.append(digest(token.toUtf8()));
+
+    m_events = std::make_unique<live::EventHub>();
+    m_live = std::make_unique<live::LiveState>(m_events.get());
+    m_live->setLoadSource([this] {
+        return live::LiveState::Load{m_activeSessions, m_accessLog.activeStreams()};
+    });
+    m_cooldowns.setFailureListener(
+        [live = m_live.get()](const QString &key, dispatch::CooldownBook::Clock::time_point until,
+                              const QString &reason) { live->attemptFailed(key, until, reason); });
+    m_accessLog.setFinishedSink([this](const http::AccessRecord &record) {
+        if (!record.isChat)
+            return;
+        m_live->requestFinished(record);
+        if (m_control)
+            m_control->usage().enqueue(usageOf(record));
+    });
 }
 
 Gateway::~Gateway()
@@ -87,13 +113,39 @@ Gateway::~Gateway()
 bool Gateway::enableControlPlane(const store::DatabaseConfig &database, QString *error)
 {
     m_control = control::ControlPlane::open(database, m_config, error);
-    if (!m_control)
-        return false;
-    m_accessLog.setFinishedSink([plane = m_control.get()](const http::AccessRecord &record) {
-        if (record.isChat)
-            plane->usage().enqueue(usageOf(record));
-    });
-    return true;
+    return m_control != nullptr;
+}
+
+QStringList Gateway::applyConfig(config::ConfigSnapshot config, const QString &document)
+{
+    // What the listening socket, the database and the upstream client were built from.
+    static const char *const restartKeys[] = {"host",   "port",     "protocol", "server",
+                                              "limits", "database", "upstream"};
+    QStringList restartRequired;
+    for (const char *key : restartKeys) {
+        const QLatin1String name(key);
+        if (m_config->serverDocument.value(name) != config->serverDocument.value(name))
+            restartRequired.append(name);
+    }
+    m_config = std::move(config);
+    m_routes = std::make_shared<const dispatch::RouteTable>(m_config);
+    m_tokenDigests.clear();
+    for (const QString &token : m_config->server.authTokens)
+        m_tokenDigests.append(digest(token.toUtf8()));
+    if (m_control) {
+        m_control->setConfig(m_config);
+        m_control->userRoutes().invalidate(); // their tables embed the global server settings
+    }
+    ++m_configVersion;
+    qCInfo(lcGateway) << "config version" << m_configVersion << "applied";
+    m_events->publish("config", {{QStringLiteral("document"), document},
+                                 {QStringLiteral("version"), m_configVersion}});
+    return restartRequired;
+}
+
+QList<QJsonObject> Gateway::clusterNodes() const
+{
+    return {m_live->nodeJson()};
 }
 
 bool Gateway::isGlobalToken(const QByteArray &bearer) const
@@ -131,6 +183,13 @@ bool Gateway::listen(const QHostAddress &address, quint16 port, QString *error)
     }
     m_server = new http::GatewayServer(*this, this);
     m_server->bind(m_tcpServer); // takes ownership
+    live::LiveState::NodeInfo node;
+    node.host = QHostInfo::localHostName();
+    node.port = m_tcpServer->serverPort();
+    node.id = node.host + u':' + QString::number(node.port);
+    node.version = QStringLiteral(AISBF_VERSION);
+    node.startedAt = QDateTime::currentDateTimeUtc().addMSecs(-m_uptime.elapsed());
+    m_live->setNode(std::move(node));
     return true;
 }
 
@@ -165,6 +224,7 @@ void Gateway::drain(int deadlineMs)
                       << deadlineMs << "ms";
     if (m_tcpServer)
         m_tcpServer->startDraining();
+    m_events->closeAll(); // event streams never finish by themselves
     m_drainDeadline.start(deadlineMs, this);
     checkDrained();
 }

@@ -12,6 +12,7 @@
 #include <QBasicTimer>
 #include <QElapsedTimer>
 #include <QHostAddress>
+#include <QJsonObject>
 #include <QObject>
 
 #include <memory>
@@ -28,6 +29,11 @@ namespace aisbf::control {
 class ControlPlane;
 struct Principal;
 } // namespace aisbf::control
+
+namespace aisbf::live {
+class EventHub;
+class LiveState;
+} // namespace aisbf::live
 
 namespace aisbf::http {
 class GatewayServer;
@@ -62,6 +68,20 @@ public:
 
     // Shared by the controllers.
     std::shared_ptr<const dispatch::RouteTable> routes() const { return m_routes; }
+    config::ConfigSnapshot config() const { return m_config; }
+    /** 1 at start, +1 for each config applied through the admin API. */
+    int configVersion() const { return m_configVersion; }
+    /**
+     * Serves @p config from now on (requests in flight finish on theirs) and tells the event feed
+     * which @p document changed. Returns the aisbf.json
+     * keys that changed but only take effect after a restart (listen address, database, client
+     * limits, upstream CA file).
+     */
+    QStringList applyConfig(config::ConfigSnapshot config, const QString &document = {});
+    live::LiveState *liveState() const { return m_live.get(); }
+    live::EventHub *eventHub() const { return m_events.get(); }
+    /** The nodes serving this config, each as LiveState::nodeJson() (just this one for now). */
+    QList<QJsonObject> clusterNodes() const;
     upstream::UpstreamClient *upstreamClient() const { return m_client.get(); }
     dispatch::CooldownBook *cooldowns() { return &m_cooldowns; }
     dispatch::ModelDiscovery *modelDiscovery() { return m_discovery.get(); }
@@ -102,6 +122,9 @@ private:
     std::unique_ptr<control::ControlPlane> m_control;
     dispatch::CooldownBook m_cooldowns;
     http::AccessLog m_accessLog;
+    std::unique_ptr<live::EventHub> m_events; ///< writes access lines: declared after the log
+    std::unique_ptr<live::LiveState> m_live;
+    int m_configVersion = 1;
     http::GatewayServer *m_server = nullptr;
     http::GuardedTcpServer *m_tcpServer = nullptr;
     QList<QByteArray> m_tokenDigests;

@@ -3,6 +3,7 @@
 
 #include <auth/ApiToken.h>
 #include <auth/PasswordHash.h>
+#include <auth/SecretKeyFile.h>
 
 #include <QDateTime>
 #include <QLoggingCategory>
@@ -55,12 +56,48 @@ std::unique_ptr<ControlPlane> ControlPlane::open(const store::DatabaseConfig &da
     if (*applied > 0)
         qCInfo(lcControl, "database %s: %d migration(s) applied",
                qUtf8Printable(database.describe()), *applied);
-    return std::unique_ptr<ControlPlane>(new ControlPlane(std::move(db), std::move(config)));
+    auto plane = std::unique_ptr<ControlPlane>(new ControlPlane(std::move(db), std::move(config)));
+    plane->restoreRateCounts();
+    return plane;
+}
+
+void ControlPlane::restoreRateCounts()
+{
+    const auth::TimePoint now = m_limiter.now();
+    const QDateTime utcNow =
+        QDateTime::fromMSecsSinceEpoch(now.time_since_epoch().count(), Qt::UTC);
+    const qint64 dayStart = QDateTime(utcNow.date(), QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
+    const qint64 monthStart =
+        QDateTime(QDate(utcNow.date().year(), utcNow.date().month(), 1), QTime(0, 0), Qt::UTC)
+            .toMSecsSinceEpoch();
+    // 429s were refused before the limiter counted them; everything else was counted.
+    auto q = m_db->query(QStringLiteral("SELECT user_id, "
+                                        "SUM(CASE WHEN ts >= ? THEN 1 ELSE 0 END), COUNT(*) "
+                                        "FROM usage_events WHERE ts >= ? AND user_id IS NOT NULL "
+                                        "AND status <> 429 GROUP BY user_id"),
+                         {dayStart, monthStart});
+    if (!q) {
+        qCWarning(lcControl) << "rate limits start from zero: reading usage failed:"
+                             << q.error().toString();
+        return;
+    }
+    int users = 0;
+    while (q->next()) {
+        m_limiter.restoreUsage(QStringLiteral("user:") + q->value(0).toString(),
+                               q->value(1).toLongLong(), q->value(2).toLongLong(), now);
+        ++users;
+    }
+    if (users > 0)
+        qCInfo(lcControl, "rate limits: day/month counts of %d user(s) restored from usage", users);
 }
 
 ControlPlane::ControlPlane(std::unique_ptr<store::Database> db, config::ConfigSnapshot config)
     : m_db(std::move(db)), m_config(std::move(config)), m_users(*m_db), m_tokens(*m_db),
-      m_tiers(*m_db), m_audit(*m_db), m_usage(std::make_unique<store::UsageWriter>(*m_db))
+      m_tiers(*m_db), m_audit(*m_db), m_usage(std::make_unique<store::UsageWriter>(*m_db)),
+      m_userRoutes(std::make_unique<UserRoutes>(
+          store::UserRouteStore(*m_db),
+          m_config->directory.isEmpty() ? QString()
+                                        : auth::SecretKeyFile::defaultPath(m_config->directory)))
 {}
 
 ControlPlane::~ControlPlane()
@@ -210,6 +247,48 @@ void ControlPlane::record(const Principal &actor, const QString &action, const Q
     entry.detail = detail;
     if (const store::Result<store::AuditEntry> written = m_audit.append(entry); !written)
         qCWarning(lcControl, "audit log: %s", qUtf8Printable(written.error().toString()));
+}
+
+std::optional<qint64> ControlPlane::actingUser(const Principal &principal, const QString &username,
+                                               protocol::OpenAiError *error)
+{
+    if (username.isEmpty()) {
+        if (!principal.userId)
+            *error = {403,
+                      QStringLiteral("user routes need a user's token (or /api/u/{username}/… "
+                                     "with an admin token)"),
+                      {},
+                      QByteArrayLiteral("forbidden"),
+                      {}};
+        return principal.userId;
+    }
+    // Admins (the operator's token, an admin session, an admin user's admin-scope token) may
+    // act for anyone; a user's token only for its user; nobody else for anyone, not even with
+    // auth off (that would hand out users' own API keys to anonymous callers).
+    if (!principal.isAdmin) {
+        if (principal.kind == Principal::Kind::UserToken && principal.username == username)
+            return principal.userId;
+        *error = {403,
+                  principal.kind == Principal::Kind::UserToken
+                      ? QStringLiteral("this token belongs to another user; use "
+                                       "/api/u/<your username>/… or /api/user/…")
+                      : QStringLiteral("a user's routes need that user's token (or an admin "
+                                       "token)"),
+                  {},
+                  QByteArrayLiteral("forbidden"),
+                  {}};
+        return std::nullopt;
+    }
+    const store::Result<store::User> user = m_users.findByUsername(username);
+    if (!user) {
+        *error = {404,
+                  QStringLiteral("no user named ") + username,
+                  {},
+                  QByteArrayLiteral("user_not_found"),
+                  {}};
+        return std::nullopt;
+    }
+    return user.value().id;
 }
 
 } // namespace aisbf::control

@@ -2,9 +2,11 @@
 #pragma once
 
 #include "Principal.h"
+#include "UserRoutes.h"
 
 #include <auth/RateLimiter.h>
 #include <config/Config.h>
+#include <protocol/OpenAiError.h>
 #include <store/AuditStore.h>
 #include <store/Database.h>
 #include <store/TierStore.h>
@@ -53,12 +55,23 @@ public:
     std::optional<Session> login(const QString &username, const QString &password);
 
     auth::RateLimiter &rateLimiter() { return m_limiter; }
+    /** A config applied without restart (the dashboard login may have changed). */
+    void setConfig(config::ConfigSnapshot config) { m_config = std::move(config); }
 
     store::Database &database() { return *m_db; }
     store::UserStore &users() { return m_users; }
     store::TokenStore &tokens() { return m_tokens; }
     store::TierStore &tiers() { return m_tiers; }
     store::AuditStore &audit() { return m_audit; }
+    UserRoutes &userRoutes() { return *m_userRoutes; }
+    /**
+     * Whose user routes a request may use: @p username of /api/u/{username}/… (a user's token
+     * must be that user's: 403 otherwise; admins — the operator's token, admin sessions, admin
+     * tokens — may act for anyone; no token may act for nobody), else the token's own user.
+     * nullopt with @p error (403/404) when there is none.
+     */
+    std::optional<qint64> actingUser(const Principal &principal, const QString &username,
+                                     protocol::OpenAiError *error);
     store::UsageWriter &usage() { return *m_usage; }
     /** Appends to the audit log; a failure is logged, never fails the change itself. */
     void record(const Principal &actor, const QString &action, const QString &target,
@@ -70,6 +83,9 @@ private:
     std::optional<Principal> tokenPrincipal(const QString &tokenHash, qint64 nowMs);
     std::optional<qint64> bootstrapAdmin(const QString &username);
     auth::RateLimits tierLimits(std::optional<qint64> tierId);
+    /** Day and month request counts per user from usage_events, so a restart does not hand
+     *  everyone a fresh daily quota. */
+    void restoreRateCounts();
 
     struct Cached
     {
@@ -84,6 +100,7 @@ private:
     store::TierStore m_tiers;
     store::AuditStore m_audit;
     std::unique_ptr<store::UsageWriter> m_usage;
+    std::unique_ptr<UserRoutes> m_userRoutes;
     auth::RateLimiter m_limiter;
     QHash<QString, Cached> m_cache; ///< by token hash
 };

@@ -344,6 +344,7 @@ void ChatSession::upstreamFinished()
                 return;
             }
             commitHeaders();
+            protocol::scanTokenCounts(whole.body, &m_response.record().reported);
             m_response.send(m_status, "application/json", scrub(whole.body));
             done();
             return;
@@ -356,6 +357,7 @@ void ChatSession::upstreamFinished()
             return;
         }
         commitHeaders();
+        protocol::scanTokenCounts(m_buffer, &m_response.record().reported);
         QByteArray contentType = upstream::headerValue(m_headers, "content-type");
         m_response.send(m_status, contentType.isEmpty() ? "application/json" : contentType,
                         m_buffer);

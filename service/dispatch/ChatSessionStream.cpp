@@ -34,6 +34,7 @@ void ChatSession::forwardStreamBytes(const QByteArray &bytes)
     }
     if (events.isEmpty())
         return; // nothing complete yet: keep the client uncommitted so failover stays possible
+    protocol::scanTokenCounts(good, &m_response.record().reported);
     beginClientStream();
     m_response.streamChunk(good);
     holdBackIfClientIsBehind();
@@ -47,6 +48,7 @@ void ChatSession::forwardTranslatedStream(const AnswerTranslation::Step &step)
         return;
     }
     if (!step.bytes.isEmpty()) {
+        protocol::scanTokenCounts(step.bytes, &m_response.record().reported);
         beginClientStream();
         m_response.streamChunk(step.bytes);
     }
@@ -114,6 +116,7 @@ void ChatSession::finishStream()
         forwardTranslatedStream(step);
         return;
     }
+    protocol::scanTokenCounts(step.bytes, &m_response.record().reported);
     beginClientStream(); // (a stream with nothing but its end is still a complete answer)
     m_response.streamChunk(step.bytes);
     m_response.endStream();

@@ -10,8 +10,11 @@ namespace aisbf::dispatch {
 void CooldownBook::coolDown(const QString &key, std::chrono::milliseconds duration,
                             const QString &reason)
 {
-    if (duration.count() <= 0)
+    if (duration.count() <= 0) {
+        if (m_listener)
+            m_listener(key, Clock::time_point{}, reason);
         return;
+    }
     const Clock::time_point until = Clock::now() + duration;
     Entry &entry = m_entries[key];
     if (entry.until < until) {
@@ -20,6 +23,8 @@ void CooldownBook::coolDown(const QString &key, std::chrono::milliseconds durati
             << "cooldown" << key << duration.count() / 1000.0 << "s:" << reason;
     }
     entry.reason = reason;
+    if (m_listener)
+        m_listener(key, entry.until, reason);
 }
 
 std::chrono::milliseconds CooldownBook::remaining(const QString &key, Clock::time_point now) const

@@ -5,6 +5,7 @@
 #include <QString>
 
 #include <chrono>
+#include <functional>
 
 namespace aisbf::dispatch {
 
@@ -23,6 +24,14 @@ public:
         QString reason;
     };
 
+    /** Told of every failed attempt: @p until is the end of the cooldown it started, or a
+     *  default time point when the failure started none (a single-provider route). */
+    using FailureListener =
+        std::function<void(const QString &key, Clock::time_point until, const QString &reason)>;
+
+    void setFailureListener(FailureListener listener) { m_listener = std::move(listener); }
+    /** Records a failed attempt on @p key and takes it out of traffic for @p duration (none
+     *  when zero). */
     void coolDown(const QString &key, std::chrono::milliseconds duration, const QString &reason);
     /** Time left for @p key; zero when it may take traffic. */
     std::chrono::milliseconds remaining(const QString &key, Clock::time_point now) const;
@@ -31,6 +40,7 @@ public:
 
 private:
     QHash<QString, Entry> m_entries;
+    FailureListener m_listener;
 };
 
 } // namespace aisbf::dispatch

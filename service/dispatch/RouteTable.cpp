@@ -51,16 +51,18 @@ QByteArray listJson(const QJsonArray &data)
         .toJson(QJsonDocument::Compact);
 }
 
-RouteTable::RouteTable(config::ConfigSnapshot config) : m_config(std::move(config))
+RouteTable::RouteTable(config::ConfigSnapshot config, const QString &cooldownKeyPrefix)
+    : m_config(std::move(config)), m_cooldownKeyPrefix(cooldownKeyPrefix)
 {
     QJsonArray models;
     for (const QString &id : sortedKeys(m_config->providers)) {
         const config::ProviderConfig &provider = *m_config->providers.constFind(id);
         for (const config::ModelConfig &model : provider.models) {
             auto candidate = providerCandidate(provider, model.name);
-            m_providerModels.insert(candidate->key, candidate);
-            m_routeNames.append(candidate->key);
-            models.append(modelEntry(candidate->key, id));
+            const QString route = id + u'/' + model.name;
+            m_providerModels.insert(route, candidate);
+            m_routeNames.append(route);
+            models.append(modelEntry(route, id));
         }
     }
     for (const QString &id : sortedKeys(m_config->rotations)) {
@@ -103,7 +105,7 @@ RouteTable::providerCandidate(const config::ProviderConfig &provider, const QStr
     candidate->provider = &provider;
     candidate->model = model;
     candidate->modelLiteral = protocol::jsonStringLiteral(model);
-    candidate->key = provider.id + u'/' + model;
+    candidate->key = m_cooldownKeyPrefix + provider.id + u'/' + model;
     const config::ModelConfig *modelConfig = provider.model(model);
     candidate->cooldownSec = (modelConfig && modelConfig->errorCooldownSec)
                                  ? *modelConfig->errorCooldownSec
@@ -232,6 +234,7 @@ Resolution RouteTable::resolveUnpinned(Scope scope, const QString &scopeId,
         return resolveRotation(ref.kind == routing::RouteRef::Kind::Rotation ? ref.name : model);
     case Scope::Autoselect:
         break;
+    case Scope::User:
     case Scope::Any:
         switch (ref.kind) {
         case routing::RouteRef::Kind::ProviderModel:
@@ -250,13 +253,15 @@ Resolution RouteTable::resolveUnpinned(Scope scope, const QString &scopeId,
         case routing::RouteRef::Kind::UserRotation:
         case routing::RouteRef::Kind::UserAutoselect: {
             Resolution resolution;
+            // The chat controller resolves these in the caller's own table; reaching here
+            // means the request has no user to take them from.
             resolution.error = protocol::OpenAiError{
-                501,
+                400,
                 QStringLiteral("user routes (") + model +
-                    QStringLiteral(") need user accounts, which this gateway build does not "
-                                   "have yet; use a provider/model or rotation/name route."),
+                    QStringLiteral(") belong to a user: call with that user's token, or "
+                                   "POST /api/u/{username}/chat/completions with an admin token"),
                 {},
-                QByteArrayLiteral("user_routes_unsupported"),
+                QByteArrayLiteral("user_route_without_user"),
                 QStringLiteral("model")};
             return resolution;
         }

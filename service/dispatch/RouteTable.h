@@ -61,7 +61,8 @@ enum class Scope
     Any,
     Provider,
     Rotations,
-    Autoselect
+    Autoselect,
+    User ///< /api/user/… and /api/u/{username}/…: like Any, with the user's own routes
 };
 
 /**
@@ -71,7 +72,9 @@ enum class Scope
 class RouteTable
 {
 public:
-    explicit RouteTable(config::ConfigSnapshot config);
+    /** @p cooldownKeyPrefix sets a user's routes apart in the cooldown book ("user:12:"), so a
+     *  user's provider named like a global one cools down on its own. */
+    explicit RouteTable(config::ConfigSnapshot config, const QString &cooldownKeyPrefix = {});
 
     Resolution resolve(Scope scope, const QString &scopeId, const QString &model) const;
     const QByteArray &modelsJson() const { return m_modelsJson; }
@@ -93,6 +96,7 @@ private:
     Resolution notFound(const QString &model, const QString &what) const;
 
     config::ConfigSnapshot m_config;
+    QString m_cooldownKeyPrefix;
     // Candidates of listed provider models, keyed "provider/model". A provider that lists no
     // models accepts any name; those candidates are made per request (the table stays
     // read-only, so worker threads can share it).

@@ -32,6 +32,11 @@ public:
     void write(const AccessRecord &record);
     void flush();
 
+    /** Chat answers being streamed to clients now (for the live state). */
+    int activeStreams() const { return m_activeStreams; }
+    void streamStarted() { ++m_activeStreams; }
+    void streamFinished() { --m_activeStreams; }
+
 protected:
     void timerEvent(QTimerEvent *event) override;
 
@@ -44,6 +49,7 @@ private:
     QByteArray m_buffer;
     QBasicTimer m_timer;
     bool m_enabled = true;
+    int m_activeStreams = 0;
     FinishedSink m_sink;
 };
 

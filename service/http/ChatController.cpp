@@ -8,6 +8,7 @@
 
 #include <auth/RateLimitHeaders.h>
 #include <protocol/TokenEstimate.h>
+#include <routing/RouteRef.h>
 
 #include <QHttpServerRequest>
 #include <QJsonArray>
@@ -16,6 +17,11 @@
 namespace aisbf::http {
 
 namespace {
+
+protocol::OpenAiError error(int status, const QString &message, const char *code)
+{
+    return {status, message, {}, QByteArray(code), {}};
+}
 
 protocol::OpenAiError badRequest(const QString &message, const QString &param = {})
 {
@@ -238,13 +244,73 @@ bool ChatController::admitUnderLimits(const Parsed &parsed, ClientResponse &resp
     return true;
 }
 
+std::optional<dispatch::Resolution> ChatController::resolve(dispatch::Scope scope,
+                                                            const QString &scopeId,
+                                                            const Parsed &parsed,
+                                                            ClientResponse &response)
+{
+    const routing::RouteRef ref = routing::RouteRef::parse(parsed.model);
+    const bool userRoute = ref.kind == routing::RouteRef::Kind::UserProviderModel ||
+                           ref.kind == routing::RouteRef::Kind::UserRotation ||
+                           ref.kind == routing::RouteRef::Kind::UserAutoselect;
+    control::ControlPlane *plane = m_gateway.controlPlane();
+    if (scope != dispatch::Scope::User && !userRoute)
+        return m_gateway.routes()->resolve(scope, scopeId, parsed.model);
+
+    if (!plane) {
+        response.sendError(error(503,
+                                 QStringLiteral("user routes need the control plane's database, "
+                                                "which is not open"),
+                                 "control_plane_unavailable"));
+        return std::nullopt;
+    }
+    const QString username = scope == dispatch::Scope::User ? scopeId : QString();
+    protocol::OpenAiError refusal;
+    const std::optional<qint64> userId =
+        plane->actingUser(response.record().principal, username, &refusal);
+    if (!userId) {
+        response.sendError(refusal);
+        return std::nullopt;
+    }
+    // An admin acting for a user: the usage is that user's.
+    if (!response.record().principal.userId)
+        response.record().principal.userId = userId;
+    if (!userRoute)
+        return m_gateway.routes()->resolve(dispatch::Scope::Any, {}, parsed.model);
+    if (ref.kind == routing::RouteRef::Kind::UserAutoselect) {
+        dispatch::Resolution resolution;
+        resolution.route = parsed.model;
+        resolution.error = protocol::OpenAiError{
+            501,
+            QStringLiteral("autoselect routing is not built yet; call a user-rotation/… or "
+                           "user-provider/… route"),
+            {},
+            QByteArrayLiteral("autoselect_unsupported"),
+            QStringLiteral("model")};
+        return resolution;
+    }
+    protocol::OpenAiError failure;
+    const auto table = plane->userRoutes().table(*userId, m_gateway.routes()->config(), &failure);
+    if (!table) {
+        response.sendError(failure);
+        return std::nullopt;
+    }
+    const bool rotation = ref.kind == routing::RouteRef::Kind::UserRotation;
+    dispatch::Resolution resolution =
+        table->resolve(dispatch::Scope::Any, {},
+                       rotation ? QString(QStringLiteral("rotation/") + ref.name)
+                                : QString(ref.provider + u'/' + ref.name));
+    resolution.route = parsed.model; // "user-rotation/x", "user-provider/p/m"
+    return resolution;
+}
+
 void ChatController::complete(const QHttpServerRequest &request, dispatch::Scope scope,
                               const QString &scopeId, ClientResponse &&response,
                               translate::ClientDialect dialect)
 {
     response.setDialect(dialect);
     // Every chat request is usage, answered or refused.
-    response.record().isChat = m_gateway.controlPlane() != nullptr;
+    response.record().isChat = true;
     QByteArray openAiBytes;
     Parsed parsed = dialect == translate::ClientDialect::OpenAi
                         ? parse(request.body())
@@ -255,8 +321,10 @@ void ChatController::complete(const QHttpServerRequest &request, dispatch::Scope
     }
     if (!admitUnderLimits(parsed, response))
         return;
-    const auto routes = m_gateway.routes();
-    dispatch::Resolution resolution = routes->resolve(scope, scopeId, parsed.model);
+    std::optional<dispatch::Resolution> resolved = resolve(scope, scopeId, parsed, response);
+    if (!resolved)
+        return;
+    dispatch::Resolution resolution = std::move(*resolved);
     response.record().route = resolution.route;
     if (resolution.error) {
         response.sendError(*resolution.error);

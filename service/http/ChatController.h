@@ -52,6 +52,13 @@ private:
     static void validate(Parsed &parsed);
     /** Rate limits of a user's token (429 sent when over one); marks the request for usage. */
     bool admitUnderLimits(const Parsed &parsed, ClientResponse &response);
+    /**
+     * The route for @p parsed: user-provider/…, user-rotation/… and user-autoselect/… from the
+     * user's own table (the token's user, or @p username of /api/u/{username}/…), the rest
+     * from the global one. Answers 403 when @p username is not the token's user.
+     */
+    std::optional<dispatch::Resolution> resolve(dispatch::Scope scope, const QString &scopeId,
+                                                const Parsed &parsed, ClientResponse &response);
     /** Drops candidates that cannot take tools when the request offers some. */
     static std::optional<protocol::OpenAiError> fitToTools(dispatch::Resolution &resolution,
                                                            const Parsed &parsed);

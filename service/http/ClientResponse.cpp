@@ -76,6 +76,8 @@ void ClientResponse::beginStream(int status, const QByteArray &contentType)
         return;
     m_streaming = true;
     m_record.status = status;
+    if (m_log && m_record.isChat)
+        m_log->streamStarted();
     m_headers.append({QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-cache")});
     // Tells nginx in front of us not to buffer the stream.
     m_headers.append({QByteArrayLiteral("X-Accel-Buffering"), QByteArrayLiteral("no")});
@@ -111,6 +113,8 @@ void ClientResponse::abandon(int status)
 void ClientResponse::finish()
 {
     m_finished = true;
+    if (m_log && m_streaming && m_record.isChat)
+        m_log->streamFinished();
     if (m_log)
         m_log->write(m_record);
     if (m_socket)

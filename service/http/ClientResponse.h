@@ -6,6 +6,8 @@
 
 #include "control/Principal.h"
 
+#include <protocol/TokenCounts.h>
+
 #include <translate/ClientCodec.h>
 
 #include <QPointer>
@@ -34,9 +36,10 @@ struct AccessRecord
     int failovers = 0;
     std::chrono::steady_clock::time_point start;
     std::chrono::steady_clock::time_point firstByte{};
-    control::Principal principal; ///< who asked (Kind::None when no known token came)
-    qint64 promptTokens = 0;      ///< estimated, for chat requests
-    bool isChat = false;          ///< a chat completion: recorded as usage
+    control::Principal principal;   ///< who asked (Kind::None when no known token came)
+    qint64 promptTokens = 0;        ///< estimated, for chat requests
+    protocol::TokenCounts reported; ///< what the answer said it used (its "usage")
+    bool isChat = false;            ///< a chat completion: recorded as usage
 };
 
 /**

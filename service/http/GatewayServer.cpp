@@ -2,9 +2,13 @@
 #include "GatewayServer.h"
 
 #include "AdminController.h"
+#include "AnalyticsController.h"
 #include "ChatController.h"
+#include "ConfigController.h"
 #include "GatewaySocket.h"
 #include "InfoController.h"
+#include "StateController.h"
+#include "UserRoutesController.h"
 
 #include "../Gateway.h"
 #include "control/ControlPlane.h"
@@ -75,7 +79,10 @@ GatewayServer::GatewayServer(Gateway &gateway, QObject *parent)
     : QAbstractHttpServer(parent), m_gateway(gateway),
       m_admin(std::make_unique<AdminController>(gateway)),
       m_chat(std::make_unique<ChatController>(gateway)),
-      m_info(std::make_unique<InfoController>(gateway))
+      m_info(std::make_unique<InfoController>(gateway)),
+      m_config(std::make_unique<ConfigController>(gateway)),
+      m_state(std::make_unique<StateController>(gateway)),
+      m_userRoutes(std::make_unique<UserRoutesController>(gateway))
 {
     using dispatch::Scope;
     using translate::ClientDialect;
@@ -104,6 +111,17 @@ GatewayServer::GatewayServer(Gateway &gateway, QObject *parent)
              chat(Scope::Rotations));
     addRoute(Method::Post, QStringLiteral("/api/autoselect/chat/completions"),
              chat(Scope::Autoselect));
+    // A user's routes (before /api/{provider}/…: "user" and "u" are reserved provider ids).
+    addRoute(Method::Post, QStringLiteral("/api/user/chat/completions"), chat(Scope::User));
+    addRoute(Method::Post, QStringLiteral("/api/u/{}/chat/completions"), chat(Scope::User));
+    addRoute(Method::Get, QStringLiteral("/api/user/models"),
+             [this](const QHttpServerRequest &, const QStringList &, ClientResponse &&r) {
+                 m_info->userModels(QString(), std::move(r));
+             });
+    addRoute(Method::Get, QStringLiteral("/api/u/{}/models"),
+             [this](const QHttpServerRequest &, const QStringList &params, ClientResponse &&r) {
+                 m_info->userModels(params.value(0), std::move(r));
+             });
     addRoute(Method::Post, QStringLiteral("/api/{}/chat/completions"), chat(Scope::Provider));
     addRoute(Method::Get, QStringLiteral("/api/{}/models"),
              [this](const QHttpServerRequest &, const QStringList &params, ClientResponse &&r) {
@@ -186,6 +204,46 @@ void GatewayServer::addAdminRoutes()
           [admin](R, P p, ClientResponse &&r) { admin->deleteTier(p.value(0), std::move(r)); });
     route(Method::Get, "/api/admin/audit",
           [admin](R q, P, ClientResponse &&r) { admin->audit(q, std::move(r)); });
+    route(Method::Get, "/api/admin/analytics", [this](R q, P, ClientResponse &&r) {
+        AnalyticsController(m_gateway).report(q, std::move(r));
+    });
+    route(Method::Get, "/api/admin/analytics/export", [this](R q, P, ClientResponse &&r) {
+        AnalyticsController(m_gateway).exportEvents(q, std::move(r));
+    });
+
+    ConfigController *config = m_config.get();
+    route(Method::Get, "/api/admin/config/{}",
+          [config](R, P p, ClientResponse &&r) { config->get(p.value(0), std::move(r)); });
+    route(Method::Put, "/api/admin/config/{}",
+          [config](R q, P p, ClientResponse &&r) { config->put(p.value(0), q, std::move(r)); });
+    // A user's own routes: admins for anyone, users (Api access, their token) for themselves.
+    UserRoutesController *userRoutes = m_userRoutes.get();
+    for (const char *kind : {"providers", "rotations", "autoselects"}) {
+        const QString name = QString::fromLatin1(kind);
+        const QByteArray adminPath = QByteArrayLiteral("/api/admin/users/{}/") + kind;
+        route(Method::Get, adminPath.constData(), [userRoutes, name](R, P p, ClientResponse &&r) {
+            userRoutes->get(p.value(0), name, std::move(r));
+        });
+        route(Method::Put, adminPath.constData(), [userRoutes, name](R q, P p, ClientResponse &&r) {
+            userRoutes->put(p.value(0), name, q, std::move(r));
+        });
+        addRoute(Method::Get, QStringLiteral("/api/user/") + name,
+                 [userRoutes, name](R, P, ClientResponse &&r) {
+                     userRoutes->get(QString(), name, std::move(r));
+                 });
+        addRoute(Method::Put, QStringLiteral("/api/user/") + name,
+                 [userRoutes, name](R q, P, ClientResponse &&r) {
+                     userRoutes->put(QString(), name, q, std::move(r));
+                 });
+    }
+
+    StateController *state = m_state.get();
+    route(Method::Get, "/api/admin/state",
+          [state](R, P, ClientResponse &&r) { state->state(std::move(r)); });
+    route(Method::Get, "/api/admin/cluster",
+          [state](R, P, ClientResponse &&r) { state->cluster(std::move(r)); });
+    route(Method::Get, "/api/admin/events",
+          [state](R, P, ClientResponse &&r) { state->events(std::move(r)); });
 }
 
 void GatewayServer::addRoute(Method method, const QString &pattern, Handler handler, Access access,

@@ -16,7 +16,10 @@ namespace aisbf::http {
 
 class AdminController;
 class ChatController;
+class ConfigController;
 class InfoController;
+class StateController;
+class UserRoutesController;
 
 /**
  * The gateway's HTTP front: QtHttpServer parses, this class authenticates, finds the route in
@@ -66,6 +69,9 @@ private:
     std::unique_ptr<AdminController> m_admin;
     std::unique_ptr<ChatController> m_chat;
     std::unique_ptr<InfoController> m_info;
+    std::unique_ptr<ConfigController> m_config;
+    std::unique_ptr<StateController> m_state;
+    std::unique_ptr<UserRoutesController> m_userRoutes;
     QList<Route> m_routes;
 };
 

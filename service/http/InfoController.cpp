@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "InfoController.h"
 
+#include "control/ControlPlane.h"
+
 #include "../Gateway.h"
 
 #include <protocol/OpenAiError.h>
@@ -51,6 +53,51 @@ QJsonArray InfoController::routeList()
             m_gateway.modelDiscovery()->models(*probe, [](const QStringList &, const QString &) {});
     }
     return data;
+}
+
+void InfoController::userModels(const QString &username, ClientResponse &&response)
+{
+    control::ControlPlane *plane = m_gateway.controlPlane();
+    if (!plane) {
+        response.sendError({503,
+                            QStringLiteral("user routes need the control plane's database, which "
+                                           "is not open"),
+                            {},
+                            QByteArrayLiteral("control_plane_unavailable"),
+                            {}});
+        return;
+    }
+    protocol::OpenAiError failure;
+    const std::optional<qint64> userId =
+        plane->actingUser(response.record().principal, username, &failure);
+    const auto table =
+        userId ? plane->userRoutes().table(*userId, m_gateway.routes()->config(), &failure)
+               : nullptr;
+    if (!table) {
+        response.sendError(failure);
+        return;
+    }
+    const QString owner = username.isEmpty() ? response.record().principal.username : username;
+    const config::ConfigSet &mine = table->config();
+    QJsonArray data;
+    QStringList providerIds = mine.providers.keys();
+    providerIds.sort();
+    for (const QString &id : std::as_const(providerIds)) {
+        for (const config::ModelConfig &model : mine.providers[id].models)
+            data.append(dispatch::modelEntry(
+                QStringLiteral("user-provider/") + id + u'/' + model.name, owner));
+    }
+    QStringList rotationIds = mine.rotations.keys();
+    rotationIds.sort();
+    for (const QString &id : std::as_const(rotationIds))
+        data.append(dispatch::modelEntry(QStringLiteral("user-rotation/") + id, owner));
+    QStringList autoselectIds = mine.autoselects.keys();
+    autoselectIds.sort();
+    for (const QString &id : std::as_const(autoselectIds))
+        data.append(dispatch::modelEntry(QStringLiteral("user-autoselect/") + id, owner));
+    for (const QJsonValue &global : routeList())
+        data.append(global);
+    response.sendJson(200, dispatch::listJson(data));
 }
 
 void InfoController::models(ClientResponse &&response)

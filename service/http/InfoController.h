@@ -27,6 +27,10 @@ public:
     /** GET /api/{provider}/models -> the provider's models, same list shape: the configured
      *  ones, or for a provider that lists none, the upstream's own listing (cached). */
     void providerModels(const QString &providerId, ClientResponse &&response);
+    /** GET /api/user/models, /api/u/{username}/models -> the user's own routes
+     *  (user-provider/p/m, user-rotation/x, user-autoselect/x, owned_by the username) followed
+     *  by the global ones, in the OpenAI list shape. */
+    void userModels(const QString &username, ClientResponse &&response);
     /** GET /api/tags (Ollama) -> {models:[{name, model, modified_at, size, digest, details}]}:
      *  every route, named as in /api/v1/models. */
     void ollamaTags(ClientResponse &&response);

@@ -85,7 +85,8 @@ QString expandPath(const QString &path, const QString &configDir, const QString 
 std::optional<DatabaseConfig> DatabaseConfig::fromServerJson(const QJsonObject &aisbf,
                                                              const QString &configDir,
                                                              const QString &homeDir,
-                                                             config::Diagnostics &diagnostics)
+                                                             config::Diagnostics &diagnostics,
+                                                             const QProcessEnvironment &env)
 {
     DatabaseConfig c;
     c.sqlitePath = QDir::cleanPath(QDir(configDir).filePath(QStringLiteral("aisbf.db")));
@@ -118,8 +119,19 @@ std::optional<DatabaseConfig> DatabaseConfig::fromServerJson(const QJsonObject &
         c.port = *port;
     if (const auto user = r.string(db, k("mysql_user"), false))
         c.user = *user;
-    if (const auto password = r.string(db, k("mysql_password"), true))
+    if (const auto password = r.string(db, k("mysql_password"), true)) {
         c.password = *password;
+        if (password->startsWith(u'$') && password->size() > 1) {
+            const QString name = password->mid(1);
+            if (env.contains(name))
+                c.password = env.value(name);
+            else
+                r.error(k("mysql_password"),
+                        QLatin1String("names the environment variable ") % name %
+                            QLatin1String(", which is not set; export it before starting the "
+                                          "gateway, or write the password itself"));
+        }
+    }
     if (const auto name = r.string(db, k("mysql_database"), false))
         c.database = name->trimmed();
 

@@ -4,6 +4,7 @@
 #include "config/Diagnostic.h"
 
 #include <QJsonObject>
+#include <QProcessEnvironment>
 #include <QString>
 
 #include <optional>
@@ -44,12 +45,13 @@ struct DatabaseConfig
      * Reads the "database" object of @p aisbf (the whole aisbf.json document). Defaults: SQLite
      * at @p configDir/aisbf.db. A leading "~" in sqlite_path is @p homeDir; a relative path is
      * taken from @p configDir. Every problem goes to @p diagnostics (file "aisbf.json", JSON
-     * pointer, what to do); returns nullopt when one of them is an error.
+     * pointer, what to do); returns nullopt when one of them is an error. A mysql_password of
+     * "$NAME" is read from @p env (so the file need not hold it), like providers' api_key.
      */
-    static std::optional<DatabaseConfig> fromServerJson(const QJsonObject &aisbf,
-                                                        const QString &configDir,
-                                                        const QString &homeDir,
-                                                        config::Diagnostics &diagnostics);
+    static std::optional<DatabaseConfig>
+    fromServerJson(const QJsonObject &aisbf, const QString &configDir, const QString &homeDir,
+                   config::Diagnostics &diagnostics,
+                   const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
 
     /**
      * A MySQL config from "host=H;port=N;user=U;password=P;database=D" (the form of the test

@@ -164,6 +164,11 @@ void UsageWriter::run()
         m_inFlight = batch.size();
         lock.unlock();
         const Status written = write(batch);
+        const qsizetype writtenCount = batch.size();
+        // Freeing a batch (hundreds of records, several strings each) takes tens of
+        // microseconds: do it before taking the lock enqueue() needs on the request path.
+        if (written)
+            batch = QList<UsageRecord>();
         lock.relock();
         m_inFlight = 0;
 
@@ -172,7 +177,7 @@ void UsageWriter::run()
                 qCInfo(lcStore) << "usage writes work again after" << failures << "failures";
             failures = 0;
             m_overflowLogged = false;
-            m_finished += static_cast<quint64>(batch.size());
+            m_finished += static_cast<quint64>(writtenCount);
             m_done.wakeAll();
             continue;
         }

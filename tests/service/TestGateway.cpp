@@ -91,9 +91,23 @@ TestGateway::~TestGateway() = default;
 
 bool TestGateway::start(const TestConfig &config, bool accessLog)
 {
-    const config::LoadResult loaded =
-        config::parseDocuments(config.server, config.providersDocument(),
-                               config.rotationsDocument(), config.autoselect, config.env);
+    config::LoadResult loaded;
+    if (config.directory.isEmpty()) {
+        loaded = config::parseDocuments(config.server, config.providersDocument(),
+                                        config.rotationsDocument(), config.autoselect, config.env);
+    } else {
+        const QList<QJsonObject> documents{config.server, config.providersDocument(),
+                                           config.rotationsDocument(), config.autoselect};
+        const QStringList names = config::configFileNames();
+        for (qsizetype i = 0; i < names.size(); ++i) {
+            QString error;
+            if (!config::saveDocument(config.directory, names.at(i), documents.at(i), &error)) {
+                qWarning("test config: %s", qUtf8Printable(error));
+                return false;
+            }
+        }
+        loaded = config::loadConfigDir(config.directory, config.env, false);
+    }
     for (const config::Diagnostic &diagnostic : loaded.diagnostics) {
         if (diagnostic.isError())
             qWarning("test config: %s", qUtf8Printable(diagnostic.toString()));

@@ -26,6 +26,12 @@ struct TestConfig
     QProcessEnvironment env;
     /** When set, the gateway opens its control plane (users, tokens, usage) on it. */
     std::optional<store::DatabaseConfig> database;
+    /**
+     * When set, the four documents are written to this directory and the gateway loads them
+     * from there as aisbf-gateway does, so the admin API's config writes land in it. Empty:
+     * the config lives in memory only (ConfigSet::directory is empty).
+     */
+    QString directory;
 
     /** @p models are names; @p extra keys (api_key, default_error_cooldown, ...) are merged. */
     void addProvider(const QString &id, const QUrl &endpoint, const QStringList &models,

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void paths_data();
     void paths();
     void mysql();
+    void mysqlPasswordFromEnvironment();
     void originalConfigLoads();
     void mistakes_data();
     void mistakes();
@@ -95,6 +96,27 @@ void TestStoreConfig::mysql()
     QCOMPARE(c->database, QStringLiteral("prod"));
     QCOMPARE(c->describe(), QStringLiteral("mysql gw@db.internal:3307/prod"));
     QVERIFY(!c->describe().contains(kSecret));
+}
+
+void TestStoreConfig::mysqlPasswordFromEnvironment()
+{
+    const QByteArray json =
+        R"({"database":{"type":"mysql","mysql_host":"db","mysql_user":"gw",
+             "mysql_password":"$AISBF_DB_PASSWORD","mysql_database":"prod"}})";
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("AISBF_DB_PASSWORD"), kSecret);
+    aisbf::config::Diagnostics diagnostics;
+    const auto c = DatabaseConfig::fromServerJson(parse(json), kConfigDir, kHome, diagnostics, env);
+    QVERIFY(c);
+    QCOMPARE(c->password, kSecret);
+
+    // Unset: an error at the key's JSON path naming the variable, never a guess.
+    aisbf::config::Diagnostics missing;
+    QVERIFY(!DatabaseConfig::fromServerJson(parse(json), kConfigDir, kHome, missing,
+                                            QProcessEnvironment()));
+    QCOMPARE(missing.size(), 1);
+    QCOMPARE(missing.first().path, QStringLiteral("/database/mysql_password"));
+    QVERIFY(missing.first().message.contains(QLatin1String("AISBF_DB_PASSWORD")));
 }
 
 void TestStoreConfig::originalConfigLoads()

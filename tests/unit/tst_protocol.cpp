@@ -2,6 +2,7 @@
 #include <protocol/JsonPatch.h>
 #include <protocol/OpenAiError.h>
 #include <protocol/SseParser.h>
+#include <protocol/TokenCounts.h>
 #include <protocol/TokenEstimate.h>
 
 #include <QJsonArray>
@@ -38,6 +39,8 @@ private Q_SLOTS:
     void errorHasOpenAiShape();
     void errorAsSseEvent();
     void tokenEstimate();
+    void reportedTokenCounts_data();
+    void reportedTokenCounts();
     void replaceTopLevelValue_data();
     void replaceTopLevelValue();
     void jsonStringLiteral();
@@ -194,4 +197,52 @@ void TestProtocol::jsonStringLiteral()
 }
 
 QTEST_GUILESS_MAIN(TestProtocol)
+void TestProtocol::reportedTokenCounts_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<qint64>("prompt");     // -1: not reported
+    QTest::addColumn<qint64>("completion"); // -1: not reported
+
+    QTest::addRow("openai answer")
+        << QByteArray(
+               R"({"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":34,"total_tokens":46}})")
+        << qint64(12) << qint64(34);
+    QTest::addRow("openai stream usage chunk, spaced")
+        << QByteArray(R"({"choices":[],"usage":{"prompt_tokens" : 7, "completion_tokens":  9}})")
+        << qint64(7) << qint64(9);
+    QTest::addRow("anthropic message_delta")
+        << QByteArray(R"({"type":"message_delta","usage":{"output_tokens":15}})") << qint64(-1)
+        << qint64(15);
+    QTest::addRow("anthropic message_start")
+        << QByteArray(
+               R"({"type":"message_start","message":{"usage":{"input_tokens":25,"output_tokens":1}}})")
+        << qint64(25) << qint64(1);
+    QTest::addRow("ollama final line")
+        << QByteArray(R"({"done":true,"prompt_eval_count":26,"eval_count":290})") << qint64(26)
+        << qint64(290);
+    QTest::addRow("content chunk without usage")
+        << QByteArray(R"({"choices":[{"delta":{"content":"completion_tokens"}}]})") << qint64(-1)
+        << qint64(-1);
+    QTest::addRow("key with a non-number")
+        << QByteArray(R"({"usage":{"completion_tokens":null}})") << qint64(-1) << qint64(-1);
+}
+
+void TestProtocol::reportedTokenCounts()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(qint64, prompt);
+    QFETCH(qint64, completion);
+    aisbf::protocol::TokenCounts counts;
+    aisbf::protocol::scanTokenCounts(json, &counts);
+    QCOMPARE(counts.prompt.value_or(-1), prompt);
+    QCOMPARE(counts.completion.value_or(-1), completion);
+
+    // Counts found earlier stay when a later event reports none; a later one replaces them.
+    aisbf::protocol::scanTokenCounts(QByteArrayView(R"({"choices":[]})"), &counts);
+    QCOMPARE(counts.completion.value_or(-1), completion);
+    aisbf::protocol::scanTokenCounts(QByteArrayView(R"({"usage":{"completion_tokens":99}})"),
+                                     &counts);
+    QCOMPARE(counts.completion.value_or(-1), qint64(99));
+}
+
 #include "tst_protocol.moc"
