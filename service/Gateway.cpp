@@ -99,7 +99,7 @@ Gateway::Gateway(config::ConfigSnapshot config, QObject *parent)
         if (!record.isChat)
             return;
         m_live->requestFinished(record);
-        if (m_control)
+        if (m_control && m_config->server.recordUsage)
             m_control->usage().enqueue(usageOf(record));
     });
 }

@@ -108,6 +108,7 @@ struct ServerConfig
     QStringList authTokens; ///< secrets
 
     QString databaseType = QStringLiteral("sqlite");
+    bool recordUsage = true; ///< "usage.record": a usage_events row per chat request
     QString cacheType = QStringLiteral("memory");
 
     // "limits" object (our addition; all optional).

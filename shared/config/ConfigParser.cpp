@@ -69,6 +69,10 @@ void parseServerSection(JsonReader &r, const QJsonObject &doc, ServerConfig &s)
 void parseLimitsSection(JsonReader &r, const QJsonObject &doc, const QProcessEnvironment &env,
                         ServerConfig &s)
 {
+    // "usage" (our addition): whether each chat request becomes a usage_events row.
+    if (const auto usage = r.object(doc, k("usage"), QStringLiteral("/usage")))
+        s.recordUsage =
+            r.boolean(*usage, k("record"), QStringLiteral("/usage/record")).value_or(true);
     if (const auto limits = r.object(doc, k("limits"), QStringLiteral("/limits"))) {
         const QString p = QStringLiteral("/limits/");
         s.maxBodyBytes = r.positiveInt(*limits, k("max_body_bytes"), p % k("max_body_bytes"))

@@ -95,6 +95,22 @@ def main():
         if a and o:
             print(f"- RPS c=64: anthropic {a:.0f} vs openai {o:.0f} ({a / o:.2f})")
 
+    if "gateway-auth" in targets and "gateway-bare" in targets:
+        print("\n### Control plane: auth + rate limits + usage recording (gateway-auth) vs "
+              "none (gateway-bare)\n")
+        for kind, key, label in (("rr1", "p50_us", "added p50 c=1"), ("rr1", "p99_us", "added p99 c=1"),
+                                 ("rr64", "p50_us", "added p50 c=64")):
+            a, b = added("gateway-auth", kind, key), added("gateway-bare", kind, key)
+            print(f"- {label}: with {signed_us(a)} vs without {signed_us(b)} "
+                  f"(control plane {signed_us(None if a is None or b is None else a - b)})")
+        a, b = m("gateway-auth", "rr64", "rps"), m("gateway-bare", "rr64", "rps")
+        if a and b:
+            print(f"- RPS c=64: with {a:.0f} vs without {b:.0f} ({a / b:.2f})")
+        a, b = added("gateway-auth", "rr1", "p50_us"), added("gateway-bare", "rr1", "p50_us")
+        if a is not None and b is not None:
+            verdict = "PASS" if a - b <= 20 else "FAIL"
+            print(f"- {verdict} control plane adds <= 20 µs p50 at c=1: {a - b:+.0f} µs")
+
     print("\n### Target checks (gateway vs nginx)\n")
     if "gateway" not in targets:
         print("SKIP gateway not benchmarked (binary missing or failed to start)")

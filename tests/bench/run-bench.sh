@@ -7,6 +7,8 @@
 # env:   BUILD_DIR=./build ROUNDS=5 RR_SECONDS=3 WARMUP_SECONDS=1 STREAMS=1000
 #        STREAM_CHUNKS=64 STREAM_INTERVAL_MS=20 STALL_MS=100
 #        TARGETS="direct nginx gateway gateway-anthropic"
+#        (also: gateway-bare = usage not recorded; gateway-auth = auth on, a user's token with
+#        tier limits, usage recorded: the control plane's cost is gateway-auth - gateway-bare)
 #        (gateway-anthropic: the same gateway, to a provider of type anthropic on the same mock,
 #        so every request and chunk is translated OpenAI -> Anthropic -> OpenAI)
 #        LOADGEN=... MOCK=... GATEWAY=... NGINX=nginx KEEP_WORK=1 (keep the temp dir and logs)
@@ -137,13 +139,20 @@ CONF
 }
 
 # --- gateway ---------------------------------------------------------------------------------
+# start_gateway NAME: "gateway" as shipped (auth off, usage recorded), "gateway-bare" (usage
+# not recorded: the gateway alone), "gateway-auth" (auth on; a user's token whose tier has
+# limits, so every request is authenticated, rate-limited and recorded).
+declare -A AUTH_HEADER
 start_gateway() {
-    local port dir=$WORK/gateway-config
+    local name=$1 port dir=$WORK/$1-config auth=false usage=true
+    [[ $name == gateway-bare ]] && usage=false
+    [[ $name == gateway-auth ]] && auth=true
     port=$(free_port)
     mkdir -p "$dir"
     cat >"$dir/aisbf.json" <<JSON
-{"server":{"host":"127.0.0.1","port":$port},"auth":{"enabled":false,"tokens":[]},
- "database":{"type":"sqlite"},"cache":{"type":"memory"}}
+{"server":{"host":"127.0.0.1","port":$port},"auth":{"enabled":$auth,"tokens":["bench-operator-token"]},
+ "database":{"type":"sqlite","sqlite_path":"$dir/aisbf.db"},"cache":{"type":"memory"},
+ "usage":{"record":$usage}}
 JSON
     cat >"$dir/providers.json" <<JSON
 {"providers":{"mock":{"id":"mock","type":"openai","endpoint":"http://127.0.0.1:$MOCK_PORT/v1",
@@ -154,16 +163,29 @@ JSON
     echo '{"rotations":{}}' >"$dir/rotations.json"
     echo '{}' >"$dir/autoselect.json"
     QT_NO_GLIB=1 "$GATEWAY" --config-dir "$dir" --host 127.0.0.1 --port "$port" \
-        >"$WORK/gateway.log" 2>&1 &
+        >"$WORK/$name.log" 2>&1 &
     local pid=$!
     PIDS+=("$pid")
-    if ! wait_port "$port" "$pid" gateway; then
-        tail -n 20 "$WORK/gateway.log" >&2
+    if ! wait_port "$port" "$pid" "$name"; then
+        tail -n 20 "$WORK/$name.log" >&2
         return 1
     fi
-    URL_BASE[gateway]="http://127.0.0.1:$port/api/v1"
-    SERVER_PID[gateway]=$pid
-    log "gateway on port $port (pid $pid)"
+    URL_BASE[$name]="http://127.0.0.1:$port/api/v1"
+    SERVER_PID[$name]=$pid
+    if [[ $name == gateway-auth ]]; then
+        # Limits high enough never to refuse the benchmark, but checked on every request.
+        local admin=(-sf -H 'Authorization: Bearer bench-operator-token')
+        local api="http://127.0.0.1:$port/api/admin" token
+        curl "${admin[@]}" -o /dev/null "$api/tiers" -d '{"name":"bench","requests_per_minute":100000000,"requests_per_day":1000000000,"requests_per_month":1000000000,"tokens_per_minute":1000000000}' &&
+            curl "${admin[@]}" -o /dev/null "$api/users" -d '{"username":"bench","password":"bench-password-long","tier_id":1}' &&
+            token=$(curl "${admin[@]}" "$api/users/bench/tokens" -d '{"name":"bench","requests_per_minute":100000000}' |
+                python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])') || {
+            log "$name: could not create the bench user and token"
+            return 1
+        }
+        AUTH_HEADER[$name]="Authorization: Bearer $token"
+    fi
+    log "$name on port $port (pid $pid)"
 }
 
 ACTIVE=()
@@ -180,13 +202,13 @@ for target in $TARGETS; do
             log "gateway-anthropic needs the gateway target before it: skipped"
         fi
         ;;
-    gateway)
+    gateway | gateway-bare | gateway-auth)
         if [[ ! -x $GATEWAY ]]; then
             log "gateway binary not found at $GATEWAY: running direct + nginx only"
-        elif start_gateway; then
-            ACTIVE+=(gateway)
+        elif start_gateway "$target"; then
+            ACTIVE+=("$target")
         else
-            log "gateway failed to start: skipped"
+            log "$target failed to start: skipped"
         fi
         ;;
     *) log "unknown target $target"; exit 2 ;;
@@ -199,13 +221,13 @@ body() { # body MODEL STREAM
 }
 for target in "${ACTIVE[@]}"; do
     model=m
-    [[ $target == gateway ]] && model=mock/m
+    [[ $target == gateway* ]] && model=mock/m
     [[ $target == gateway-anthropic ]] && model=mockan/m
     body "$model" 0 >"$WORK/$target.rr.json"
     body "$model" 1 >"$WORK/$target.stream.json"
     # A first request proves the path works before anything is timed.
     if ! curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' \
-        --data-binary "@$WORK/$target.rr.json" "${URL_BASE[$target]}/chat/completions"; then
+        ${AUTH_HEADER[$target]:+-H "${AUTH_HEADER[$target]}"} --data-binary "@$WORK/$target.rr.json" "${URL_BASE[$target]}/chat/completions"; then
         log "warning: a first request through $target failed; its figures will show errors"
     fi
 done
@@ -215,7 +237,9 @@ RESULTS=$WORK/results.txt
 
 run_rr() { # run_rr TARGET ROUND CONCURRENCY
     local out
-    out=$("$LOADGEN" --mode rr --url "${URL_BASE[$1]}/chat/completions" \
+    local auth=()
+    [[ -n ${AUTH_HEADER[$1]:-} ]] && auth=(--header "${AUTH_HEADER[$1]}")
+    out=$("$LOADGEN" --mode rr --url "${URL_BASE[$1]}/chat/completions" "${auth[@]}" \
         --body-file "$WORK/$1.rr.json" --concurrency "$3" \
         --duration "$RR_SECONDS" --warmup "$WARMUP_SECONDS")
     echo "$1 rr$3 $2 $out" >>"$RESULTS"
@@ -239,7 +263,10 @@ run_stream() { # run_stream TARGET ROUND
         rss_sampler "$pid" "$WORK/rss" &
         sampler=$!
     fi
+    local auth=()
+    [[ -n ${AUTH_HEADER[$1]:-} ]] && auth=(--header "${AUTH_HEADER[$1]}")
     out=$("$LOADGEN" --mode stream --streams "$STREAMS" --url "${URL_BASE[$1]}/chat/completions" \
+        "${auth[@]}" \
         --body-file "$WORK/$1.stream.json" --header "X-Mock-Chunks: $STREAM_CHUNKS" \
         --header "X-Mock-Interval-Ms: $STREAM_INTERVAL_MS" --header 'Accept: text/event-stream' \
         --expect-events "$STREAM_CHUNKS" --stall-ms "$STALL_MS")

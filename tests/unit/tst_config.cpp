@@ -438,6 +438,7 @@ void TestConfig::fractionalSecondsAndDefaults()
     QCOMPARE(s.clientHeaderTimeoutMs, 1500);
     QCOMPARE(s.maxBodyBytes, qint64(1024));
     QCOMPARE(s.keepAliveTimeoutMs, 75'000); // unset keeps the Config.h default
+    QVERIFY(s.recordUsage);                  // so does "usage.record"
     QCOMPARE(s.upstreamTimeouts.connectMs, std::optional<int>(250));
     QCOMPARE(s.upstreamTimeouts.firstByteMs, std::optional<int>(300'000));
     QCOMPARE(s.upstreamTimeouts.idleMs, std::optional<int>(120'000));
