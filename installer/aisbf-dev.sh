@@ -15,8 +15,8 @@ build_dir=${AISBF_BUILD_DIR:-"$here/build"}
 packages=(
     build-essential cmake ninja-build pkg-config
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
-    libqt6sql6-sqlite libsqlite3-dev libhttp-parser-dev libssl-dev
-    curl
+    libqt6sql6-sqlite libsqlite3-dev libhttp-parser-dev libssl-dev libhiredis-dev
+    libqt6sql6-mysql curl
     # aisbf-control (the desktop app): Qt Quick, Controls, Charts and their QML modules
     qt6-declarative-dev qt6-charts-dev
     qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
@@ -28,7 +28,7 @@ bench_packages=(nginx-light)
 # The store tests run every case on SQLite and on MariaDB; the cluster code talks to Redis.
 test_packages=(
     mariadb-server redis-server
-    libqt6sql6-mysql libqt6sql6-sqlite libhiredis-dev
+    libqt6sql6-mysql libqt6sql6-sqlite
 )
 sdk_dir="$here/tests/sdk"
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Gateway.h"
 
+#include "cluster/Cluster.h"
 #include "control/ControlPlane.h"
 #include "http/ClientResponse.h"
 #include "http/GatewayServer.h"
@@ -120,7 +121,7 @@ QStringList Gateway::applyConfig(config::ConfigSnapshot config, const QString &d
 {
     // What the listening socket, the database and the upstream client were built from.
     static const char *const restartKeys[] = {"host",   "port",     "protocol", "server",
-                                              "limits", "database", "upstream"};
+                                              "limits", "database", "upstream", "cache"};
     QStringList restartRequired;
     for (const char *key : restartKeys) {
         const QLatin1String name(key);
@@ -145,7 +146,20 @@ QStringList Gateway::applyConfig(config::ConfigSnapshot config, const QString &d
 
 QList<QJsonObject> Gateway::clusterNodes() const
 {
-    return {m_live->nodeJson()};
+    return m_cluster ? m_cluster->nodes() : QList<QJsonObject>{m_live->nodeJson()};
+}
+
+void Gateway::enableCluster(const cluster::RedisConfig &redis)
+{
+    m_cluster = std::make_unique<cluster::Cluster>(
+        redis, [live = m_live.get()] { return live->nodeJson(); },
+        m_control ? &m_control->rateLimiter() : nullptr);
+    connect(m_cluster.get(), &cluster::Cluster::stopped, this, [this] {
+        m_clusterStopped = true;
+        if (m_draining)
+            checkDrained();
+    });
+    m_cluster->start();
 }
 
 bool Gateway::isGlobalToken(const QByteArray &bearer) const
@@ -225,13 +239,15 @@ void Gateway::drain(int deadlineMs)
     if (m_tcpServer)
         m_tcpServer->startDraining();
     m_events->closeAll(); // event streams never finish by themselves
+    if (m_cluster)
+        m_cluster->stop(); // leaves the cluster view and sends the last counts
     m_drainDeadline.start(deadlineMs, this);
     checkDrained();
 }
 
 void Gateway::checkDrained()
 {
-    if (m_activeSessions > 0)
+    if (m_activeSessions > 0 || (m_cluster && !m_clusterStopped))
         return;
     m_drainDeadline.stop();
     m_accessLog.flush();

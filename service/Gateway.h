@@ -30,6 +30,11 @@ class ControlPlane;
 struct Principal;
 } // namespace aisbf::control
 
+namespace aisbf::cluster {
+class Cluster;
+struct RedisConfig;
+} // namespace aisbf::cluster
+
 namespace aisbf::live {
 class EventHub;
 class LiveState;
@@ -101,6 +106,12 @@ public:
      */
     bool enableControlPlane(const store::DatabaseConfig &database, QString *error);
     control::ControlPlane *controlPlane() const { return m_control.get(); }
+    /**
+     * Joins the cluster through Redis (aisbf.json "cache": {"type": "redis", …}): heartbeats
+     * for the cluster view and cluster-wide rate limits. Call after enableControlPlane() and
+     * listen(). Losing Redis degrades to this node's own view and counts.
+     */
+    void enableCluster(const cluster::RedisConfig &redis);
 
     void sessionStarted();
     void sessionFinished();
@@ -132,6 +143,9 @@ private:
     int m_activeSessions = 0;
     bool m_draining = false;
     QBasicTimer m_drainDeadline;
+    // Last: it reads m_live and m_control's rate limiter until it is gone.
+    std::unique_ptr<cluster::Cluster> m_cluster;
+    bool m_clusterStopped = false;
 };
 
 } // namespace aisbf

@@ -2,6 +2,7 @@
 // aisbf-gateway: parses arguments, loads the config, starts one Gateway, drains on SIGTERM.
 #include "Gateway.h"
 #include "SignalWatcher.h"
+#include "cluster/RedisConfig.h"
 #include "loop/EpollDispatcher.h"
 
 #include <config/ConfigLoader.h>
@@ -65,13 +66,18 @@ int main(int argc, char *argv[])
     const aisbf::config::LoadResult loaded = aisbf::config::loadConfigDir(dir, env);
     printDiagnostics(loaded.diagnostics);
     // The control plane's database section is checked with the rest of the config.
-    aisbf::config::Diagnostics databaseDiagnostics;
+    aisbf::config::Diagnostics serviceDiagnostics;
     const std::optional<aisbf::store::DatabaseConfig> database =
         loaded.ok() ? aisbf::store::DatabaseConfig::fromServerJson(
-                          loaded.config->serverDocument, dir, QDir::homePath(), databaseDiagnostics)
+                          loaded.config->serverDocument, dir, QDir::homePath(), serviceDiagnostics)
                     : std::nullopt;
-    printDiagnostics(databaseDiagnostics);
-    if (!loaded.ok() || !database) {
+    // So is Redis, when "cache" names it (the cluster's heartbeats and shared rate limits).
+    std::optional<aisbf::cluster::RedisConfig> redis;
+    if (loaded.ok() && loaded.config->server.cacheType == QLatin1String("redis"))
+        redis = aisbf::cluster::RedisConfig::fromServerJson(loaded.config->serverDocument, env,
+                                                            serviceDiagnostics);
+    printDiagnostics(serviceDiagnostics);
+    if (!loaded.ok() || !database || aisbf::config::hasErrors(serviceDiagnostics)) {
         std::fprintf(stderr,
                      "aisbf-gateway: the config in %s is invalid; fix the problems above.\n",
                      qUtf8Printable(dir));
@@ -109,6 +115,8 @@ int main(int argc, char *argv[])
                      qUtf8Printable(listenHost), listenPort, qUtf8Printable(error));
         return kExitCannotListen;
     }
+    if (redis)
+        gateway.enableCluster(*redis);
     std::fprintf(stderr, "aisbf-gateway %s listening on http://%s:%u (config %s)\n", AISBF_VERSION,
                  qUtf8Printable(address.toString()), gateway.port(), qUtf8Printable(dir));
 

@@ -74,6 +74,8 @@ RateDecision RateLimiter::check(const QString &key, const RateLimits &limits, Ti
     if (const auto it = m_entries.constFind(key); it != m_entries.cend())
         entry = it.value();
     roll(entry, now, windows);
+    if (m_clusterSync)
+        addClusterCounts(entry, key, now, windows);
     const qint64 elapsedMs = msOf(now) - entry.minuteStartMs;
 
     WindowVerdict verdicts[4];
@@ -136,6 +138,8 @@ void RateLimiter::record(const QString &key, qint64 requests, qint64 tokens, Tim
     entry.tokensCurrent = saturatingAdd(entry.tokensCurrent, tokens);
     entry.dayRequests = saturatingAdd(entry.dayRequests, requests);
     entry.monthRequests = saturatingAdd(entry.monthRequests, requests);
+    if (m_clusterSync && (requests > 0 || tokens > 0))
+        m_dirty.insert(key);
 }
 
 void RateLimiter::record(const QString &key, qint64 requests, qint64 tokens)
@@ -146,12 +150,158 @@ void RateLimiter::record(const QString &key, qint64 requests, qint64 tokens)
 void RateLimiter::restoreUsage(const QString &key, qint64 requestsToday, qint64 requestsThisMonth,
                                TimePoint now)
 {
+    const Windows &windows = windowsAt(now);
     Entry &entry = m_entries[key];
-    roll(entry, now, windowsAt(now));
+    roll(entry, now, windows);
+    const qint64 dayBefore = entry.dayRequests;
+    const qint64 monthBefore = entry.monthRequests;
     entry.dayRequests =
         std::max(entry.dayRequests, std::clamp<qint64>(requestsToday, 0, kCountCap));
     entry.monthRequests =
         std::max(entry.monthRequests, std::clamp<qint64>(requestsThisMonth, 0, kCountCap));
+    if (!m_clusterSync)
+        return;
+    // The store's usage rows are the whole cluster's, and the shared counters already hold
+    // them: mark them as sent and as included in the totals, so no node adds them again.
+    ClusterView &view = m_cluster[key];
+    for (Entry *marker : {&view.pushed, &view.synced}) {
+        roll(*marker, now, windows);
+        marker->dayRequests = saturatingAdd(marker->dayRequests, entry.dayRequests - dayBefore);
+        marker->monthRequests =
+            saturatingAdd(marker->monthRequests, entry.monthRequests - monthBefore);
+    }
+}
+
+void RateLimiter::addClusterCounts(Entry &entry, const QString &key, TimePoint now,
+                                   const Windows &windows) const
+{
+    const auto it = m_cluster.constFind(key);
+    if (it == m_cluster.cend() || !it->hasCluster)
+        return;
+    Entry cluster = it->cluster;
+    Entry synced = it->synced;
+    roll(cluster, now, windows);
+    roll(synced, now, windows);
+    // The other nodes' share is what the totals hold beyond this node's own counts in them;
+    // never below zero (the shared store may have lost its keys, e.g. in a restart).
+    const auto others = [](qint64 total, qint64 mine) {
+        return std::max<qint64>(0, total - mine);
+    };
+    entry.requestsCurrent = saturatingAdd(entry.requestsCurrent,
+                                          others(cluster.requestsCurrent, synced.requestsCurrent));
+    entry.requestsPrevious = saturatingAdd(
+        entry.requestsPrevious, others(cluster.requestsPrevious, synced.requestsPrevious));
+    entry.tokensCurrent =
+        saturatingAdd(entry.tokensCurrent, others(cluster.tokensCurrent, synced.tokensCurrent));
+    entry.tokensPrevious =
+        saturatingAdd(entry.tokensPrevious, others(cluster.tokensPrevious, synced.tokensPrevious));
+    entry.dayRequests =
+        saturatingAdd(entry.dayRequests, others(cluster.dayRequests, synced.dayRequests));
+    entry.monthRequests =
+        saturatingAdd(entry.monthRequests, others(cluster.monthRequests, synced.monthRequests));
+}
+
+QList<RateLimiter::RateDelta> RateLimiter::takePendingDeltas(TimePoint now)
+{
+    QList<RateDelta> deltas;
+    const Windows &windows = windowsAt(now);
+    const auto positive = [](qint64 value) {
+        return std::max<qint64>(0, value);
+    };
+    for (const QString &key : std::as_const(m_dirty)) {
+        const auto it = m_entries.find(key);
+        if (it == m_entries.end())
+            continue; // swept: nothing left in a live window
+        Entry &local = it.value();
+        roll(local, now, windows);
+        ClusterView &view = m_cluster[key];
+        roll(view.pushed, now, windows);
+        const Entry &pushed = view.pushed;
+        RateDelta previous{key,
+                           local.minuteStartMs - kMinuteMs,
+                           positive(local.requestsPrevious - pushed.requestsPrevious),
+                           positive(local.tokensPrevious - pushed.tokensPrevious),
+                           windows.day.index,
+                           0,
+                           windows.month.index,
+                           0};
+        RateDelta current{key,
+                          local.minuteStartMs,
+                          positive(local.requestsCurrent - pushed.requestsCurrent),
+                          positive(local.tokensCurrent - pushed.tokensCurrent),
+                          windows.day.index,
+                          positive(local.dayRequests - pushed.dayRequests),
+                          windows.month.index,
+                          positive(local.monthRequests - pushed.monthRequests)};
+        if (!previous.isEmpty())
+            deltas.append(std::move(previous));
+        if (!current.isEmpty())
+            deltas.append(std::move(current));
+        view.pushed = local;
+    }
+    m_dirty.clear();
+    return deltas;
+}
+
+void RateLimiter::requeueDeltas(const QList<RateDelta> &deltas)
+{
+    const auto giveBack = [](qint64 &count, qint64 amount) {
+        count = std::max<qint64>(0, count - amount);
+    };
+    for (const RateDelta &delta : deltas) {
+        const auto it = m_cluster.find(delta.key);
+        if (it == m_cluster.end())
+            continue;
+        // `pushed` was rolled to the bucket of the take that produced these deltas; counts of a
+        // window that has passed since are not worth sending any more.
+        Entry &pushed = it->pushed;
+        if (delta.minuteStartMs == pushed.minuteStartMs) {
+            giveBack(pushed.requestsCurrent, delta.requests);
+            giveBack(pushed.tokensCurrent, delta.tokens);
+        } else if (delta.minuteStartMs == pushed.minuteStartMs - kMinuteMs) {
+            giveBack(pushed.requestsPrevious, delta.requests);
+            giveBack(pushed.tokensPrevious, delta.tokens);
+        }
+        if (delta.day == pushed.day)
+            giveBack(pushed.dayRequests, delta.dayRequests);
+        if (delta.month == pushed.month)
+            giveBack(pushed.monthRequests, delta.monthRequests);
+        m_dirty.insert(delta.key);
+    }
+}
+
+void RateLimiter::applyClusterCounts(const QString &key, const ClusterCounts &counts)
+{
+    ClusterView &view = m_cluster[key];
+    Entry &cluster = view.cluster;
+    cluster.minuteStartMs = counts.minuteStartMs;
+    cluster.requestsCurrent = std::clamp<qint64>(counts.requestsCurrent, 0, kCountCap);
+    cluster.tokensCurrent = std::clamp<qint64>(counts.tokensCurrent, 0, kCountCap);
+    cluster.requestsPrevious = std::clamp<qint64>(counts.requestsPrevious, 0, kCountCap);
+    cluster.tokensPrevious = std::clamp<qint64>(counts.tokensPrevious, 0, kCountCap);
+    cluster.day = counts.day;
+    cluster.dayRequests = std::clamp<qint64>(counts.dayRequests, 0, kCountCap);
+    cluster.month = counts.month;
+    cluster.monthRequests = std::clamp<qint64>(counts.monthRequests, 0, kCountCap);
+    // The totals were read after the last take's deltas were added: those are inside them.
+    view.synced = view.pushed;
+    view.hasCluster = true;
+}
+
+QStringList RateLimiter::recentKeys(TimePoint now) const
+{
+    const qint64 bucketStart = msOf(now) - msOf(now) % kMinuteMs;
+    QStringList keys;
+    for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
+        if (!isMinuteIdle(it.value(), bucketStart))
+            keys.append(it.key());
+    }
+    for (auto it = m_cluster.cbegin(); it != m_cluster.cend(); ++it) {
+        if (it->hasCluster && !isMinuteIdle(it->cluster, bucketStart) &&
+            !m_entries.contains(it.key()))
+            keys.append(it.key());
+    }
+    return keys;
 }
 
 bool RateLimiter::isMinuteIdle(const Entry &entry, qint64 bucketStart)
@@ -180,6 +330,19 @@ qsizetype RateLimiter::sweep(TimePoint now)
         } else {
             ++it;
         }
+    }
+    // A cluster view outlives its local entry while other nodes' counts still weigh.
+    for (auto it = m_cluster.begin(); it != m_cluster.end();) {
+        const Entry &cluster = it->cluster;
+        const bool clusterIdle =
+            !it->hasCluster ||
+            (isMinuteIdle(cluster, bucketStart) &&
+             (cluster.day != windows.day.index || cluster.dayRequests == 0) &&
+             (cluster.month != windows.month.index || cluster.monthRequests == 0));
+        if (clusterIdle && !m_entries.contains(it.key()) && !m_dirty.contains(it.key()))
+            it = m_cluster.erase(it);
+        else
+            ++it;
     }
     return removed;
 }

@@ -6,7 +6,10 @@
 #include "UtcCalendar.h"
 
 #include <QHash>
+#include <QList>
+#include <QSet>
 #include <QString>
+#include <QStringList>
 
 namespace aisbf::auth {
 
@@ -16,14 +19,58 @@ namespace aisbf::auth {
  * Per-minute limits use a sliding-window counter: two fixed one-minute buckets aligned to the
  * epoch, the previous one weighted by how much of it still overlaps the last 60 s (the
  * approximation Cloudflare and nginx-style limiters use). Day and month limits are fixed UTC
- * calendar windows. check() and record() are one hash lookup each; record() sweeps idle keys
- * once per minute of clock time, so memory holds only keys used in the current month.
+ * calendar windows. check() and record() are one hash lookup each (one more in cluster mode);
+ * record() sweeps idle keys once per minute of clock time, so memory holds only keys used in
+ * the current month.
  *
  * Not thread-safe: use one limiter per event loop or guard it.
+ *
+ * Cluster mode (enableClusterSync()): several nodes share their counts through a store such as
+ * Redis without a round trip per request. check() and record() stay local; a sync task calls
+ * takePendingDeltas() every few hundred milliseconds, adds the deltas to the shared counters,
+ * reads back the cluster totals and hands them to applyClusterCounts(). A key then counts as
+ * the cluster total last read plus what this node recorded since that read. The accepted
+ * overshoot: requests other nodes admitted since the last read are unknown here, so the
+ * cluster can admit up to one sync interval of every other node's traffic on a key beyond its
+ * limit (and a node that has not read a key's totals yet judges it by its own counts alone).
+ * When the shared store is unreachable the node keeps counting locally (on top of the last
+ * totals it read, until their windows pass) and pushes what it counted once the store is back.
  */
 class RateLimiter
 {
 public:
+    /** What one key counted since the last takePendingDeltas(), for one minute bucket. */
+    struct RateDelta
+    {
+        QString key;
+        qint64 minuteStartMs = 0; ///< the minute bucket @c requests and @c tokens belong to
+        qint64 requests = 0;
+        qint64 tokens = 0;
+        qint32 day = 0; ///< utcDay() index @c dayRequests belong to
+        qint64 dayRequests = 0;
+        qint32 month = 0; ///< utcMonth() index @c monthRequests belong to
+        qint64 monthRequests = 0;
+
+        bool isEmpty() const
+        {
+            return requests == 0 && tokens == 0 && dayRequests == 0 && monthRequests == 0;
+        }
+    };
+
+    /** The cluster-wide totals of one key as read back from the shared store. */
+    struct ClusterCounts
+    {
+        qint64 minuteStartMs = 0; ///< the bucket of the *Current counts
+        qint64 requestsCurrent = 0;
+        qint64 tokensCurrent = 0;
+        qint64 requestsPrevious = 0; ///< the bucket before minuteStartMs
+        qint64 tokensPrevious = 0;
+        qint32 day = 0;
+        qint64 dayRequests = 0;
+        qint32 month = 0;
+        qint64 monthRequests = 0;
+    };
+
     explicit RateLimiter(Clock clock = systemClock());
 
     /**
@@ -57,6 +104,26 @@ public:
     /** Keys currently held. */
     qsizetype size() const { return m_entries.size(); }
 
+    /** Starts remembering which keys changed, for takePendingDeltas(). Off by default. */
+    void enableClusterSync() { m_clusterSync = true; }
+    bool isClusterSync() const { return m_clusterSync; }
+
+    /**
+     * What each key recorded since the previous call, at most two deltas per key (the current
+     * minute bucket and the rest of the previous one). Day and month counts recorded before a
+     * UTC day or month ended and not taken by then are dropped with that window.
+     */
+    QList<RateDelta> takePendingDeltas(TimePoint now);
+    /** Gives back deltas that did not reach the shared store, so the next take sends them. */
+    void requeueDeltas(const QList<RateDelta> &deltas);
+    /**
+     * The cluster totals of @p key, read after the deltas of the last takePendingDeltas() were
+     * added to them. Counts older than the windows of @p counts fade as time passes.
+     */
+    void applyClusterCounts(const QString &key, const ClusterCounts &counts);
+    /** Keys with requests or tokens counted in the last minute (locally or cluster-wide). */
+    QStringList recentKeys(TimePoint now) const;
+
     TimePoint now() const { return m_clock(); }
 
 private:
@@ -78,12 +145,26 @@ private:
         CalendarWindow month;
     };
 
+    // Cluster mode only: what of a key's local counts the shared store has, and its totals.
+    struct ClusterView
+    {
+        Entry pushed;  ///< local counts as of the last takePendingDeltas()
+        Entry synced;  ///< local counts already inside `cluster`
+        Entry cluster; ///< totals read back from the shared store
+        bool hasCluster = false;
+    };
+
     const Windows &windowsAt(TimePoint now) const;
     static void roll(Entry &entry, TimePoint now, const Windows &windows);
     static bool isMinuteIdle(const Entry &entry, qint64 bucketStart);
+    void addClusterCounts(Entry &entry, const QString &key, TimePoint now,
+                          const Windows &windows) const;
 
     Clock m_clock;
     QHash<QString, Entry> m_entries;
+    bool m_clusterSync = false;
+    QHash<QString, ClusterView> m_cluster;
+    QSet<QString> m_dirty; ///< keys recorded since the last takePendingDeltas()
     TimePoint m_nextSweep{};
     // utcMonth() needs a civil-date conversion; it changes once a day, so it is cached.
     mutable Windows m_windows{{-1, {}}, {-1, {}}};

@@ -2,6 +2,7 @@
 #include "ConfigController.h"
 
 #include "../Gateway.h"
+#include "cluster/RedisConfig.h"
 #include "control/ConfigSecrets.h"
 #include "control/ControlPlane.h"
 
@@ -178,6 +179,9 @@ void ConfigController::put(const QString &name, const QHttpServerRequest &reques
     if (info->which == Document::Server) {
         store::DatabaseConfig::fromServerJson(incoming, current->directory, QDir::homePath(),
                                               diagnostics);
+        if (parsed.ok() && parsed.config->server.cacheType == QLatin1String("redis"))
+            cluster::RedisConfig::fromServerJson(incoming, QProcessEnvironment::systemEnvironment(),
+                                                 diagnostics);
     }
     if (!parsed.ok() || config::hasErrors(diagnostics)) {
         sendInvalid(response, info->fileName, diagnostics);
