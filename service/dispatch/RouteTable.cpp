@@ -177,6 +177,7 @@ Resolution RouteTable::resolveProvider(const QString &providerId, const QString 
         return notFound(providerId, QStringLiteral("provider"));
     if (!provider->isServable()) {
         Resolution resolution;
+        resolution.route = providerId + u'/' + model;
         resolution.error = protocol::OpenAiError{
             501,
             QStringLiteral("provider '") + providerId + QStringLiteral("' has type '") +
@@ -284,6 +285,7 @@ Resolution RouteTable::resolveUnpinned(Scope scope, const QString &scopeId,
     if (!m_config->autoselects.contains(autoselectId))
         return notFound(autoselectId, QStringLiteral("autoselect"));
     Resolution resolution;
+    resolution.route = QStringLiteral("autoselect/") + autoselectId; // logged and counted as such
     resolution.error = protocol::OpenAiError{
         501,
         QStringLiteral("autoselect routing is not available in this gateway build yet; "

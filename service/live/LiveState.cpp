@@ -8,6 +8,7 @@
 #include <QTimerEvent>
 
 #include <algorithm>
+#include <limits>
 
 namespace aisbf::live {
 
@@ -26,6 +27,12 @@ QString isoUtc(qint64 ms)
 double rounded(double value)
 {
     return std::round(value * 100) / 100;
+}
+
+/** Microseconds as milliseconds with three decimals (a proxied loopback request is ~0.1 ms). */
+double millisecondsOf(qint64 microseconds)
+{
+    return double(microseconds) / 1000.0;
 }
 
 } // namespace
@@ -65,8 +72,10 @@ void LiveState::requestFinished(const http::AccessRecord &record)
         counter(m_byProvider, record.provider).add(now);
         counter(m_byModel, record.provider + u'/' + record.model).add(now);
     }
-    const auto latency = duration_cast<milliseconds>(Clock::now() - record.start).count();
-    m_latency[m_latencyNext] = {now, quint32(std::max<qint64>(latency, 0))};
+    const auto latencyUs = std::clamp<qint64>(
+        duration_cast<microseconds>(Clock::now() - record.start).count(), 0,
+        std::numeric_limits<quint32>::max());
+    m_latency[m_latencyNext] = {now, quint32(latencyUs)};
     m_latencyNext = (m_latencyNext + 1) % m_latency.size();
     const bool failed = record.status >= 400;
     if (failed) {
@@ -78,14 +87,14 @@ void LiveState::requestFinished(const http::AccessRecord &record)
         return;
     QJsonValue ttft = QJsonValue::Null;
     if (record.firstByte != Clock::time_point{})
-        ttft = double(duration_cast<milliseconds>(record.firstByte - record.start).count());
+        ttft = millisecondsOf(duration_cast<microseconds>(record.firstByte - record.start).count());
     m_events->publish("request",
                       {{QStringLiteral("ts"), isoUtc(QDateTime::currentMSecsSinceEpoch())},
                        {QStringLiteral("route"), record.route},
                        {QStringLiteral("provider"), record.provider},
                        {QStringLiteral("model"), record.model},
                        {QStringLiteral("status"), record.status},
-                       {QStringLiteral("latency_ms"), double(latency)},
+                       {QStringLiteral("latency_ms"), millisecondsOf(latencyUs)},
                        {QStringLiteral("ttft_ms"), ttft},
                        {QStringLiteral("user"), record.principal.username}});
 }
@@ -167,14 +176,14 @@ QJsonObject LiveState::nodeJson() const
     window.reserve(m_latency.size());
     for (const LatencySample &sample : m_latency) {
         if (sample.second > 0 && sample.second > now - 60)
-            window.push_back(sample.latencyMs);
+            window.push_back(sample.latencyUs);
     }
     const auto percentile = [&window](double p) -> QJsonValue {
         if (window.empty())
             return QJsonValue::Null;
         const std::size_t at = std::min(window.size() - 1, std::size_t(p * double(window.size())));
         std::nth_element(window.begin(), window.begin() + qsizetype(at), window.end());
-        return double(window[at]);
+        return millisecondsOf(window[at]);
     };
     const quint64 requests = m_requests.sum(now, 60);
     const quint64 errors = m_errors.sum(now, 60);

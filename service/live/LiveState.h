@@ -88,7 +88,7 @@ private:
     struct LatencySample
     {
         qint64 second = 0;
-        quint32 latencyMs = 0;
+        quint32 latencyUs = 0; ///< microseconds: a loopback answer takes well under 1 ms
     };
 
     static qint64 nowSec();
