@@ -138,6 +138,8 @@ void RoutesEditor::fetch(const QString &document, bool announce)
     m_client->call(
         "GET", QStringLiteral("/api/admin/config/") + document, {}, this,
         [this, document, announce](const api::ApiResponse &r) {
+            if (r.ok())
+                m_etags.insert(document, r.header("ETag"));
             if (r.ok() && !announce && isDirty(document))
                 m_original.insert(document, r.object()); // keep the edits
             else if (r.ok())
@@ -378,38 +380,71 @@ void RoutesEditor::put(const QString &document, const QJsonObject &body, bool is
     setBusy(true);
     m_gatewayDiagnostics->setDiagnostics({});
     const QJsonObject before = m_original.value(document);
-    m_client->call("PUT", QStringLiteral("/api/admin/config/") + document, body, this,
-                   [this, document, body, before, isRevert](const api::ApiResponse &r) {
-                       setBusy(false);
-                       if (!r.ok()) {
-                           m_gatewayDiagnostics->setFromJson(r.error.diagnostics);
-                           setMessages(QStringLiteral("The gateway refused %1: %2")
-                                           .arg(fileOf(document), r.error.message),
-                                       {});
-                           Q_EMIT applyFinished(false);
-                           return;
-                       }
-                       const qint64 version =
-                           r.object().value(QLatin1String("version")).toInteger();
-                       if (isRevert)
-                           m_previous.remove(document);
-                       else
-                           m_previous.insert(document, before);
-                       // Until the re-fetch answers, what we sent is what is live.
-                       m_original.insert(document, body);
-                       m_edited.insert(document, body);
-                       setMessages({}, (isRevert ? QStringLiteral("Reverted %1 (version %2)")
-                                                 : QStringLiteral("Applied %1 (version %2)"))
-                                           .arg(fileOf(document))
-                                           .arg(version));
-                       revalidate();
-                       fetch(document, false);
-                       Q_EMIT applyFinished(true);
-                   });
+    api::AdminClient::Headers headers;
+    if (const QByteArray etag = m_etags.value(document); !etag.isEmpty())
+        headers.append({QByteArrayLiteral("If-Match"), etag});
+    m_client->call(
+        "PUT", QStringLiteral("/api/admin/config/") + document, body, this,
+        [this, document, body, before, isRevert](const api::ApiResponse &r) {
+            setBusy(false);
+            if (r.status == 412)
+                return onStaleVersion(document);
+            if (!r.ok()) {
+                m_gatewayDiagnostics->setFromJson(r.error.diagnostics);
+                setMessages(QStringLiteral("The gateway refused %1: %2")
+                                .arg(fileOf(document), r.error.message),
+                            {});
+                Q_EMIT applyFinished(false);
+                return;
+            }
+            const qint64 version = r.object().value(QLatin1String("version")).toInteger();
+            // The PUT carried the version every loaded document was at and the gateway took it:
+            // nothing else changed in between, so all of them are current at the new version.
+            const QByteArray etag = '"' + QByteArray::number(version) + '"';
+            for (auto it = m_etags.begin(); it != m_etags.end(); ++it)
+                it.value() = etag;
+            m_etags.insert(document, etag);
+            if (isRevert)
+                m_previous.remove(document);
+            else
+                m_previous.insert(document, before);
+            // Until the re-fetch answers, what we sent is what is live.
+            m_original.insert(document, body);
+            m_edited.insert(document, body);
+            setMessages({}, (isRevert ? QStringLiteral("Reverted %1 (version %2)")
+                                      : QStringLiteral("Applied %1 (version %2)"))
+                                .arg(fileOf(document))
+                                .arg(version));
+            revalidate();
+            fetch(document, false);
+            Q_EMIT applyFinished(true);
+        },
+        headers);
+}
+
+void RoutesEditor::onStaleVersion(const QString &document)
+{
+    // Someone changed the config since this document was loaded. Load what is live now under
+    // the operator's edits (fetch keeps them), so the diff shows exactly what applying again
+    // would change, their change included; a second apply is then a conscious overwrite.
+    fetch(document, false);
+    setMessages(QStringLiteral("%1 changed on the gateway since it was loaded, so nothing was "
+                               "applied. The live version is loaded under your edits: review the "
+                               "diff, then apply again to overwrite it, or discard your edits.")
+                    .arg(fileOf(document)),
+                {});
+    Q_EMIT applyFinished(false);
 }
 
 void RoutesEditor::noteRemoteChange(const QString &document, qint64 version)
 {
+    // Versions count every save of any document: a document loaded at the version just before
+    // this one is untouched by it and still current.
+    const QByteArray previous = '"' + QByteArray::number(version - 1) + '"';
+    for (auto it = m_etags.begin(); it != m_etags.end(); ++it) {
+        if (it.key() != document && it.value() == previous)
+            it.value() = '"' + QByteArray::number(version) + '"';
+    }
     if (m_busy || !m_original.contains(document))
         return;
     if (!isDirty(document)) {
@@ -417,7 +452,8 @@ void RoutesEditor::noteRemoteChange(const QString &document, qint64 version)
         return;
     }
     m_remoteNotice = QStringLiteral("%1 changed on the gateway (version %2) while you were "
-                                    "editing it; discard to load it, or apply to overwrite it")
+                                    "editing it; discard to load it, or apply: the gateway "
+                                    "refuses the first apply and the diff then shows both changes")
                          .arg(fileOf(document))
                          .arg(version);
     Q_EMIT messagesChanged();

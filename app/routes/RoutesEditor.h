@@ -134,6 +134,7 @@ private:
     void revalidate();
     void refreshViews();
     void put(const QString &document, const QJsonObject &body, bool isRevert);
+    void onStaleVersion(const QString &document);
     void fetch(const QString &document, bool announce);
     void setBusy(bool busy);
     void setMessages(const QString &error, const QString &status);
@@ -149,6 +150,9 @@ private:
     QHash<QString, QJsonObject> m_original;
     QHash<QString, QJsonObject> m_edited;
     QHash<QString, QJsonObject> m_previous; ///< what was live before the last apply, per doc
+    /// The gateway's config version (ETag) each document was loaded at: sent as If-Match, so an
+    /// apply never silently overwrites a change someone else made since (412 instead).
+    QHash<QString, QByteArray> m_etags;
     QString m_document = QStringLiteral("providers");
     QString m_selectedItem;
     QString m_rawError;

@@ -62,6 +62,12 @@ std::optional<CommandLine> CommandLine::parse(const QStringList &arguments, QStr
     cl.screenshotFile = parser.value(screenshot);
     cl.dumpGraphFile = parser.value(dumpGraph);
     cl.timeoutMs = int(parser.value(timeout).toDouble() * 1000);
+    // Anything on a command line is readable by every local user through ps(1): the environment
+    // is the quiet way to hand over a secret.
+    if (cl.token.isEmpty() && cl.username.isEmpty())
+        cl.token = qEnvironmentVariable("AISBF_ADMIN_TOKEN");
+    if (cl.password.isEmpty() && !cl.username.isEmpty())
+        cl.password = qEnvironmentVariable("AISBF_ADMIN_PASSWORD");
 
     auto fail = [error](const QString &message) {
         if (error)
@@ -81,7 +87,8 @@ std::optional<CommandLine> CommandLine::parse(const QStringList &arguments, QStr
     if (cl.isHeadless() && cl.url.isEmpty())
         return fail(QStringLiteral("--screenshot and --dump-graph need --connect URL"));
     if (!cl.url.isEmpty() && cl.token.isEmpty() && cl.username.isEmpty())
-        return fail(QStringLiteral("--connect needs --token, or --username and --password"));
+        return fail(QStringLiteral("--connect needs --token (or AISBF_ADMIN_TOKEN), or --username "
+                                   "and --password (or AISBF_ADMIN_PASSWORD)"));
     if (!cl.username.isEmpty() && !cl.token.isEmpty())
         return fail(QStringLiteral("give either --token or --username/--password, not both"));
     return cl;

@@ -141,7 +141,7 @@ Item {
                         zoom: viewport.zoom
                     }
                     Repeater {
-                        model: page.graphModel.edges
+                        model: view.labelsVisible ? page.graphModel.edges : null
                         delegate: Text {
                             required property string kind
                             required property real weight
@@ -156,7 +156,7 @@ Item {
                         }
                     }
                     Repeater {
-                        model: page.graphModel.nodes
+                        model: view.labelsVisible ? page.graphModel.nodes : null
                         delegate: Item {
                             id: nodeLabel
                             required property var model

@@ -158,9 +158,11 @@ ApiCall *AdminClient::deleteResource(const QString &path)
 }
 
 ApiCall *AdminClient::send(const QByteArray &method, const QString &path, const QJsonValue &body,
-                           const QUrlQuery &query)
+                           const QUrlQuery &query, const Headers &headers)
 {
-    const QNetworkRequest req = request(path, query);
+    QNetworkRequest req = request(path, query);
+    for (const auto &[name, value] : headers)
+        req.setRawHeader(name, value);
     const QByteArray bytes = jsonBytes(body);
     QNetworkReply *reply =
         bytes.isEmpty() && method != "POST" && method != "PUT" && method != "PATCH"
@@ -177,9 +179,9 @@ ApiCall *AdminClient::send(const QByteArray &method, const QString &path, const 
 }
 
 void AdminClient::call(const QByteArray &method, const QString &path, const QJsonValue &body,
-                       QObject *context, Callback done)
+                       QObject *context, Callback done, const Headers &headers)
 {
-    ApiCall *c = send(method, path, body);
+    ApiCall *c = send(method, path, body, {}, headers);
     connect(c, &ApiCall::finished, context ? context : this,
             [done = std::move(done)](const ApiResponse &response) { done(response); });
 }

@@ -52,6 +52,7 @@ class AdminClient : public QObject
 
 public:
     using Callback = std::function<void(const ApiResponse &)>;
+    using Headers = QList<QPair<QByteArray, QByteArray>>;
 
     explicit AdminClient(QObject *parent = nullptr);
     ~AdminClient() override;
@@ -76,13 +77,13 @@ public:
     ApiCall *put(const QString &path, const QJsonValue &body, const QUrlQuery &query = {});
     ApiCall *patch(const QString &path, const QJsonValue &body);
     ApiCall *deleteResource(const QString &path);
-    /** Any method; @p body is sent as JSON unless undefined. */
+    /** Any method; @p body is sent as JSON unless undefined; @p headers added to the request. */
     ApiCall *send(const QByteArray &method, const QString &path, const QJsonValue &body = {},
-                  const QUrlQuery &query = {});
+                  const QUrlQuery &query = {}, const Headers &headers = {});
 
     /** Calls @p done with the response unless @p context is gone by then. */
     void call(const QByteArray &method, const QString &path, const QJsonValue &body,
-              QObject *context, Callback done);
+              QObject *context, Callback done, const Headers &headers = {});
 
     /** POST /api/admin/login {username,password}; the answer holds {token, expires_at}. */
     ApiCall *login(const QString &username, const QString &password);

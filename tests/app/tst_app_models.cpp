@@ -476,6 +476,7 @@ private Q_SLOTS:
         QFETCH(QStringList, args);
         QFETCH(bool, ok);
         QFETCH(QString, errorPart);
+        qunsetenv("AISBF_ADMIN_TOKEN"); // the rows are about flags alone
         QString error;
         const auto cl = CommandLine::parse(args, &error);
         QCOMPARE(cl.has_value(), ok);
@@ -483,6 +484,33 @@ private Q_SLOTS:
             QVERIFY2(error.contains(errorPart), qPrintable(error));
         else if (args.contains(QStringLiteral("--screenshot")))
             QVERIFY(cl->isHeadless());
+    }
+
+    void commandLineSecretsFromEnvironment()
+    {
+        const QString app = QStringLiteral("aisbf-control");
+        const QString url = QStringLiteral("http://h:1");
+        qputenv("AISBF_ADMIN_TOKEN", "env-token");
+        qputenv("AISBF_ADMIN_PASSWORD", "env-password");
+        QString error;
+        auto cl = CommandLine::parse({app, QStringLiteral("--connect"), url}, &error);
+        QVERIFY2(cl, qPrintable(error));
+        QCOMPARE(cl->token, QStringLiteral("env-token"));
+        // The command line wins over the environment.
+        cl = CommandLine::parse({app, QStringLiteral("--connect"), url, QStringLiteral("--token"),
+                                 QStringLiteral("flag-token")},
+                                &error);
+        QVERIFY2(cl, qPrintable(error));
+        QCOMPARE(cl->token, QStringLiteral("flag-token"));
+        // A login takes the password from the environment and no token.
+        cl = CommandLine::parse(
+            {app, QStringLiteral("--connect"), url, QStringLiteral("--username"), QStringLiteral("u")},
+            &error);
+        QVERIFY2(cl, qPrintable(error));
+        QCOMPARE(cl->password, QStringLiteral("env-password"));
+        QVERIFY(cl->token.isEmpty());
+        qunsetenv("AISBF_ADMIN_TOKEN");
+        qunsetenv("AISBF_ADMIN_PASSWORD");
     }
 };
 

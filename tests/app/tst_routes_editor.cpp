@@ -35,6 +35,25 @@ int rowOf(const QAbstractItemModel &model, const QByteArray &roleName, const QSt
     return -1;
 }
 
+FakeAdminServer::Reply jsonReply(const QJsonObject &body, int status, const QByteArray &etag)
+{
+    FakeAdminServer::Reply reply;
+    reply.status = status;
+    reply.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    reply.headers = {{"ETag", etag}};
+    return reply;
+}
+
+QByteArray lastIfMatch(const FakeAdminServer &server, const QByteArray &methodAndPath)
+{
+    const QList<FakeAdminServer::Request> requests = server.requests();
+    for (auto it = requests.crbegin(); it != requests.crend(); ++it) {
+        if (it->method + ' ' + it->path == methodAndPath)
+            return it->headers.value("if-match");
+    }
+    return {};
+}
+
 void serve(FakeAdminServer &server)
 {
     server.onJson("GET /api/admin/config/server", serverDoc());
@@ -347,6 +366,69 @@ private Q_SLOTS:
         QCOMPARE(applied.first().first().toBool(), false);
         QCOMPARE(server.count("PUT /api/admin/config/providers"), 0);
         QVERIFY(editor.errorString().contains(QStringLiteral("fix them")));
+    }
+
+    void applyNeverOverwritesAChangeMadeSinceLoading()
+    {
+        FakeAdminServer server;
+        QVERIFY(server.listen());
+        server.on("GET /api/admin/config/server", jsonReply(serverDoc(), 200, "\"3\""));
+        server.on("GET /api/admin/config/providers", jsonReply(providersDoc(), 200, "\"3\""));
+        server.on("GET /api/admin/config/rotations", jsonReply(rotationsDoc(), 200, "\"3\""));
+        server.on("GET /api/admin/config/autoselect", jsonReply(QJsonObject(), 200, "\"3\""));
+        api::AdminClient client;
+        client.setBaseUrl(server.url());
+        RoutesEditor editor(&client);
+        QSignalSpy loaded(&editor, &RoutesEditor::documentsLoaded);
+        editor.refresh();
+        QVERIFY(loaded.wait());
+
+        // Someone else saved (version 4) after we loaded version 3: the gateway answers 412.
+        server.on("GET /api/admin/config/rotations", jsonReply(rotationsDoc(), 200, "\"4\""));
+        server.on("PUT /api/admin/config/rotations",
+                  jsonReply(obj(R"({"error":{"message":"the config changed since version 3",
+                                    "type":"invalid_request_error","code":"precondition_failed"}})"),
+                            412, "\"4\""));
+        editor.setDocument(QStringLiteral("rotations"));
+        const QString weight = QStringLiteral("/rotations/coding/providers/0/weight");
+        editor.setField(weight, QStringLiteral("9"), QStringLiteral("number"));
+        const int fetchesBefore = server.count("GET /api/admin/config/rotations");
+        loaded.clear();
+        QSignalSpy applied(&editor, &RoutesEditor::applyFinished);
+        editor.apply();
+        QVERIFY(applied.wait());
+        QCOMPARE(applied.first().first().toBool(), false);
+        QCOMPARE(lastIfMatch(server, "PUT /api/admin/config/rotations"), QByteArray("\"3\""));
+        QVERIFY2(editor.errorString().contains(QStringLiteral("changed on the gateway since")),
+                 qPrintable(editor.errorString()));
+        QVERIFY(editor.isDirty()); // the edits stay
+        QVERIFY(!editor.canRevert());
+        // The live version was fetched under the edits; applying again is a conscious overwrite.
+        QVERIFY(loaded.wait());
+        QCOMPARE(server.count("GET /api/admin/config/rotations"), fetchesBefore + 1);
+        QVERIFY(editor.isDirty());
+        server.onJson("PUT /api/admin/config/rotations",
+                      obj(R"({"applied":true,"document":"rotations","version":5})"));
+        applied.clear();
+        editor.apply();
+        QVERIFY(applied.wait());
+        QCOMPARE(applied.first().first().toBool(), true);
+        QCOMPARE(lastIfMatch(server, "PUT /api/admin/config/rotations"), QByteArray("\"4\""));
+        QCOMPARE(json::valueAt(QJsonDocument::fromJson(server.lastRequest().body).object(), weight)
+                     .toInt(),
+                 9);
+
+        // That apply went through at version 4, so every document is current at version 5.
+        server.onJson("PUT /api/admin/config/providers",
+                      obj(R"({"applied":true,"document":"providers","version":6})"));
+        editor.setDocument(QStringLiteral("providers"));
+        editor.setField(QStringLiteral("/providers/local/name"), QStringLiteral("Local box"),
+                        QStringLiteral("string"));
+        applied.clear();
+        editor.apply();
+        QVERIFY(applied.wait());
+        QCOMPARE(applied.first().first().toBool(), true);
+        QCOMPARE(lastIfMatch(server, "PUT /api/admin/config/providers"), QByteArray("\"5\""));
     }
 
     void remoteChangeWhileEditing()
