@@ -3,6 +3,7 @@
 
 #include "GraphModel.h"
 #include "GraphView.h"
+#include "ViewportFilterModel.h"
 
 #include <QQmlEngine>
 
@@ -13,6 +14,7 @@ void registerGraphTypes()
     static constexpr char kUri[] = "Aisbf.Graph";
     qmlRegisterType<GraphModel>(kUri, 1, 0, "GraphModel");
     qmlRegisterType<GraphView>(kUri, 1, 0, "GraphView");
+    qmlRegisterType<ViewportFilterModel>(kUri, 1, 0, "ViewportFilter");
     qmlRegisterUncreatableType<GraphNodeModel>(kUri, 1, 0, "GraphNodeModel",
                                                QStringLiteral("read GraphModel.nodes"));
     qmlRegisterUncreatableType<GraphEdgeModel>(kUri, 1, 0, "GraphEdgeModel",

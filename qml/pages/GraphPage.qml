@@ -14,6 +14,10 @@ Item {
     readonly property var graphModel: feed.model
     readonly property bool loading: feed.loading
     property var selectedNode: null
+    // The part of the graph in the window, in graph coordinates: only its labels are created.
+    readonly property rect visibleArea: Qt.rect(-canvas.x / viewport.zoom, -canvas.y / viewport.zoom,
+                                                viewport.width / viewport.zoom,
+                                                viewport.height / viewport.zoom)
     property var selectedLinks: []
 
     function roleOf(model: var, row: int, role: int): var {
@@ -129,6 +133,7 @@ Item {
 
                 Item {
                     id: canvas
+                    objectName: "graphCanvas"
                     transformOrigin: Item.TopLeft
                     scale: viewport.zoom
                     width: page.graphModel.bounds.width
@@ -141,7 +146,12 @@ Item {
                         zoom: viewport.zoom
                     }
                     Repeater {
-                        model: view.labelsVisible ? page.graphModel.edges : null
+                        model: ViewportFilter {
+                            sourceModel: view.labelsVisible ? page.graphModel.edges : null
+                            area: page.visibleArea
+                            xRole: "labelX"
+                            yRole: "labelY"
+                        }
                         delegate: Text {
                             required property string kind
                             required property real weight
@@ -156,7 +166,12 @@ Item {
                         }
                     }
                     Repeater {
-                        model: view.labelsVisible ? page.graphModel.nodes : null
+                        model: ViewportFilter {
+                            sourceModel: view.labelsVisible ? page.graphModel.nodes : null
+                            area: page.visibleArea
+                            widthRole: "width"
+                            heightRole: "height"
+                        }
                         delegate: Item {
                             id: nodeLabel
                             required property var model
