@@ -39,6 +39,22 @@ bool sameDigest(const QByteArray &a, const QByteArray &b)
     return difference == 0;
 }
 
+// The route kinds as shared strings: a usage record then copies a reference instead of
+// allocating (and the writer thread, which frees the record, frees nothing of the loop's).
+QString routeKindName(QStringView kind)
+{
+    static const QString known[] = {
+        QStringLiteral("rotation"),        QStringLiteral("autoselect"),
+        QStringLiteral("user-rotation"),   QStringLiteral("user-provider"),
+        QStringLiteral("user-autoselect"),
+    };
+    for (const QString &name : known) {
+        if (kind == name)
+            return name;
+    }
+    return kind.toString();
+}
+
 // What the usage table keeps of a finished chat request (the writer thread does the rest).
 store::UsageRecord usageOf(const http::AccessRecord &record)
 {
@@ -52,7 +68,7 @@ store::UsageRecord usageOf(const http::AccessRecord &record)
     const QStringView head = QStringView(record.route).left(slash);
     const bool named = head == QLatin1String("rotation") || head == QLatin1String("autoselect") ||
                        head.startsWith(QLatin1String("user-"));
-    usage.routeKind = named ? head.toString() : QStringLiteral("provider");
+    usage.routeKind = named ? routeKindName(head) : QStringLiteral("provider");
     usage.routeId = named ? record.route.mid(slash + 1) : record.route;
     usage.provider = record.provider;
     usage.model = record.model;

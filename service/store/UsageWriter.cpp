@@ -63,6 +63,9 @@ UsageWriter::UsageWriter(Database &db, Options options)
           return options;
       }())
 {
+    // Room for two intervals' worth, so enqueue() does not reallocate on the request path.
+    m_queue.reserve(m_options.batchSize * 2);
+    m_spare.reserve(m_options.batchSize * 2);
     m_thread.reset(QThread::create([this] { run(); }));
     m_thread->setObjectName(QStringLiteral("aisbf-usage-writer"));
     m_thread->start();
@@ -156,7 +159,11 @@ void UsageWriter::run()
         const qsizetype take = qMin<qsizetype>(m_queue.size(), qsizetype(m_options.batchSize) *
                                                                    kBatchesPerTransaction);
         if (take == m_queue.size()) {
+            // The request path appends to a queue that already has room for the next interval:
+            // growing it there meant reallocating (and copying) up to hundreds of KiB now and
+            // then in the middle of a request.
             batch.swap(m_queue);
+            m_queue.swap(m_spare);
         } else {
             batch = m_queue.first(take);
             m_queue.remove(0, take);
@@ -167,9 +174,18 @@ void UsageWriter::run()
         const qsizetype writtenCount = batch.size();
         // Freeing a batch (hundreds of records, several strings each) takes tens of
         // microseconds: do it before taking the lock enqueue() needs on the request path.
-        if (written)
-            batch = QList<UsageRecord>();
+        if (written) {
+            // Cleared, it keeps its capacity: the next spare queue, allocated off the lock
+            // (unless a backlog made it huge; that memory goes back).
+            if (batch.capacity() > qsizetype(m_options.batchSize) * 8)
+                batch = QList<UsageRecord>();
+            batch.clear();
+            if (batch.capacity() < m_options.batchSize * 2)
+                batch.reserve(m_options.batchSize * 2);
+        }
         lock.relock();
+        if (written && m_spare.capacity() < batch.capacity())
+            m_spare.swap(batch);
         m_inFlight = 0;
 
         if (written) {

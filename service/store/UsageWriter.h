@@ -107,6 +107,7 @@ private:
     QWaitCondition m_wake; ///< the writer: records to write, a flush, or stop
     QWaitCondition m_done; ///< flush(): m_finished moved
     QList<UsageRecord> m_queue;
+    QList<UsageRecord> m_spare; ///< an empty queue with room, swapped in when a batch is taken
     qsizetype m_inFlight = 0;
     quint64 m_enqueued = 0; ///< records ever enqueued
     quint64 m_finished = 0; ///< records written or dropped, in enqueue order
