@@ -54,6 +54,29 @@ QByteArray lastIfMatch(const FakeAdminServer &server, const QByteArray &methodAn
     return {};
 }
 
+/** A RoutesEditor on a local admin-API fixture: listen(), add routes, then load(). */
+struct Editing
+{
+    FakeAdminServer server;
+    api::AdminClient client;
+    RoutesEditor editor{&client};
+    QSignalSpy loaded{&editor, &RoutesEditor::documentsLoaded};
+
+    bool listen()
+    {
+        if (!server.listen())
+            return false;
+        client.setBaseUrl(server.url());
+        return true;
+    }
+    /** Fetches the four documents and waits for them. */
+    bool load()
+    {
+        editor.refresh();
+        return loaded.wait();
+    }
+};
+
 void serve(FakeAdminServer &server)
 {
     server.onJson("GET /api/admin/config/server", serverDoc());
@@ -278,18 +301,16 @@ private Q_SLOTS:
 
     void applyAndRevert()
     {
-        FakeAdminServer server;
-        QVERIFY(server.listen());
+        Editing editing;
+        QVERIFY(editing.listen());
+        FakeAdminServer &server = editing.server;
+        RoutesEditor &editor = editing.editor;
         serve(server);
         server.onJson("PUT /api/admin/config/rotations",
                       obj(R"({"applied":true,"document":"rotations","version":4})"));
-        api::AdminClient client;
-        client.setBaseUrl(server.url());
-        RoutesEditor editor(&client);
-        QSignalSpy loaded(&editor, &RoutesEditor::documentsLoaded);
         editor.refresh();
         QVERIFY(editor.isLoading());
-        QVERIFY(loaded.wait());
+        QVERIFY(editing.loaded.wait());
         QVERIFY(!editor.isLoading());
         QCOMPARE(editor.loadedDocument(QStringLiteral("providers")), providersDoc());
 
@@ -318,20 +339,17 @@ private Q_SLOTS:
 
     void gatewayRefusalShowsItsDiagnostics()
     {
-        FakeAdminServer server;
-        QVERIFY(server.listen());
+        Editing editing;
+        QVERIFY(editing.listen());
+        FakeAdminServer &server = editing.server;
+        RoutesEditor &editor = editing.editor;
         serve(server);
         server.onJson("PUT /api/admin/config/providers", obj(R"({
             "error":{"message":"providers.json has 1 problem","type":"invalid_request_error","code":"config_invalid"},
             "diagnostics":[{"file":"providers.json","path":"/providers/local/endpoint","severity":"error",
                             "message":"the endpoint does not answer"}]})"),
                       422);
-        api::AdminClient client;
-        client.setBaseUrl(server.url());
-        RoutesEditor editor(&client);
-        QSignalSpy loaded(&editor, &RoutesEditor::documentsLoaded);
-        editor.refresh();
-        QVERIFY(loaded.wait());
+        QVERIFY(editing.load());
         editor.setField(QStringLiteral("/providers/local/name"), QStringLiteral("Local box"),
                         QStringLiteral("string"));
         QSignalSpy applied(&editor, &RoutesEditor::applyFinished);
@@ -348,15 +366,12 @@ private Q_SLOTS:
 
     void localErrorsBlockApply()
     {
-        FakeAdminServer server;
-        QVERIFY(server.listen());
+        Editing editing;
+        QVERIFY(editing.listen());
+        FakeAdminServer &server = editing.server;
+        RoutesEditor &editor = editing.editor;
         serve(server);
-        api::AdminClient client;
-        client.setBaseUrl(server.url());
-        RoutesEditor editor(&client);
-        QSignalSpy loaded(&editor, &RoutesEditor::documentsLoaded);
-        editor.refresh();
-        QVERIFY(loaded.wait());
+        QVERIFY(editing.load());
         editor.setField(QStringLiteral("/providers/local/endpoint"), QStringLiteral("not a url"),
                         QStringLiteral("string"));
         QVERIFY(editor.documentErrors() > 0);
@@ -370,18 +385,15 @@ private Q_SLOTS:
 
     void applyNeverOverwritesAChangeMadeSinceLoading()
     {
-        FakeAdminServer server;
-        QVERIFY(server.listen());
+        Editing editing;
+        QVERIFY(editing.listen());
+        FakeAdminServer &server = editing.server;
+        RoutesEditor &editor = editing.editor;
         server.on("GET /api/admin/config/server", jsonReply(serverDoc(), 200, "\"3\""));
         server.on("GET /api/admin/config/providers", jsonReply(providersDoc(), 200, "\"3\""));
         server.on("GET /api/admin/config/rotations", jsonReply(rotationsDoc(), 200, "\"3\""));
         server.on("GET /api/admin/config/autoselect", jsonReply(QJsonObject(), 200, "\"3\""));
-        api::AdminClient client;
-        client.setBaseUrl(server.url());
-        RoutesEditor editor(&client);
-        QSignalSpy loaded(&editor, &RoutesEditor::documentsLoaded);
-        editor.refresh();
-        QVERIFY(loaded.wait());
+        QVERIFY(editing.load());
 
         // Someone else saved (version 4) after we loaded version 3: the gateway answers 412.
         server.on("GET /api/admin/config/rotations", jsonReply(rotationsDoc(), 200, "\"4\""));
@@ -393,7 +405,7 @@ private Q_SLOTS:
         const QString weight = QStringLiteral("/rotations/coding/providers/0/weight");
         editor.setField(weight, QStringLiteral("9"), QStringLiteral("number"));
         const int fetchesBefore = server.count("GET /api/admin/config/rotations");
-        loaded.clear();
+        editing.loaded.clear();
         QSignalSpy applied(&editor, &RoutesEditor::applyFinished);
         editor.apply();
         QVERIFY(applied.wait());
@@ -404,7 +416,7 @@ private Q_SLOTS:
         QVERIFY(editor.isDirty()); // the edits stay
         QVERIFY(!editor.canRevert());
         // The live version was fetched under the edits; applying again is a conscious overwrite.
-        QVERIFY(loaded.wait());
+        QVERIFY(editing.loaded.wait());
         QCOMPARE(server.count("GET /api/admin/config/rotations"), fetchesBefore + 1);
         QVERIFY(editor.isDirty());
         server.onJson("PUT /api/admin/config/rotations",
@@ -433,15 +445,12 @@ private Q_SLOTS:
 
     void remoteChangeWhileEditing()
     {
-        FakeAdminServer server;
-        QVERIFY(server.listen());
+        Editing editing;
+        QVERIFY(editing.listen());
+        FakeAdminServer &server = editing.server;
+        RoutesEditor &editor = editing.editor;
         serve(server);
-        api::AdminClient client;
-        client.setBaseUrl(server.url());
-        RoutesEditor editor(&client);
-        QSignalSpy loaded(&editor, &RoutesEditor::documentsLoaded);
-        editor.refresh();
-        QVERIFY(loaded.wait());
+        QVERIFY(editing.load());
         // Not edited: fetched again silently.
         const int before = server.count("GET /api/admin/config/rotations");
         editor.noteRemoteChange(QStringLiteral("rotations"), 5);
