@@ -135,9 +135,8 @@ int main(int argc, char *argv[])
     if (!png.isEmpty())
         window.grabWindow().save(png + QStringLiteral("-page-zoom1.png"));
     // Dragging down the graph at zoom 1, 40 px a frame: labels come and go at the edges.
-    const Figure panned = measureFrames(frames, window, [canvas](int) {
-        canvas->setY(canvas->y() - 40);
-    });
+    const Figure panned =
+        measureFrames(frames, window, [canvas](int) { canvas->setY(canvas->y() - 40); });
 
     std::printf("graph page: %lld nodes, %lld edges; %d x %d window, scene graph backend %s\n\n",
                 qlonglong(model->graph().nodes().size()), qlonglong(model->graph().edges().size()),

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The aisbf-gateway binary as an operator runs it: --version, --check-config on a broken config,
-// the first run on an empty directory, and SIGTERM letting an in-flight stream finish.
+// the first run on an empty directory, SIGTERM letting an in-flight stream finish, and SIGTERM
+// in the middle of load losing no usage row (SQLite and MariaDB).
+#include "StoreTestEnv.h"
 #include "TestClient.h"
 #include "TestGateway.h"
 
@@ -10,6 +12,9 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -103,6 +108,65 @@ Files validFiles(const QByteArray &endpoint = "http://127.0.0.1:9/v1")
             {s("autoselect.json"), "{}"}};
 }
 
+// aisbf.json's "database" section for @p db.
+QByteArray databaseJson(const aisbf::store::DatabaseConfig &db)
+{
+    using Backend = aisbf::store::DatabaseConfig::Backend;
+    const QJsonObject section =
+        db.backend == Backend::Sqlite
+            ? QJsonObject{{s("type"), s("sqlite")}, {s("sqlite_path"), db.sqlitePath}}
+            : QJsonObject{{s("type"), s("mysql")},
+                          {s("mysql_host"), db.host},
+                          {s("mysql_port"), db.port},
+                          {s("mysql_user"), db.user},
+                          {s("mysql_password"), db.password},
+                          {s("mysql_database"), db.database}};
+    return QJsonDocument(section).toJson(QJsonDocument::Compact);
+}
+
+/**
+ * Chat requests in @p loops back-to-back loops (each starts the next when it ends) until
+ * stop(); counts the requests that got an HTTP answer.
+ */
+class ChatLoad
+{
+public:
+    ChatLoad(quint16 port, int loops)
+        : m_url(QStringLiteral("http://127.0.0.1:%1/api/v1/chat/completions").arg(port))
+    {
+        for (int i = 0; i < loops; ++i)
+            next();
+    }
+    void stop() { m_stopped = true; }
+    int answered() const { return m_answered; }
+    int inFlight() const { return m_inFlight; }
+
+private:
+    void next()
+    {
+        if (m_stopped)
+            return;
+        QNetworkRequest request{QUrl(m_url)};
+        request.setHeader(QNetworkRequest::ContentTypeHeader,
+                          QByteArrayLiteral("application/json"));
+        QNetworkReply *reply = m_network.post(request, chatBody(s("p1/m1")));
+        ++m_inFlight;
+        QObject::connect(reply, &QNetworkReply::finished, reply, [this, reply] {
+            --m_inFlight;
+            if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).isValid())
+                ++m_answered;
+            reply->deleteLater();
+            next();
+        });
+    }
+
+    QNetworkAccessManager m_network;
+    QString m_url;
+    int m_answered = 0;
+    int m_inFlight = 0;
+    bool m_stopped = false;
+};
+
 } // namespace
 
 class TestGatewayCli : public QObject
@@ -116,9 +180,13 @@ private Q_SLOTS:
     void firstRunWritesDefaults_data();
     void firstRunWritesDefaults();
     void sigtermDrainsInFlightStream();
+    void sigtermMidLoadLosesNoUsageRow_data() { StoreTestEnv::addBackendRows(); }
+    void sigtermMidLoadLosesNoUsageRow();
+    void cleanup() { m_store.dropAll(); }
 
 private:
     QTemporaryDir m_home;
+    StoreTestEnv m_store;
 };
 
 void TestGatewayCli::version()
@@ -276,6 +344,43 @@ void TestGatewayCli::sigtermDrainsInFlightStream()
     QCOMPARE(gateway.process().exitStatus(), QProcess::NormalExit);
     QCOMPARE(gateway.process().exitCode(), 0);
     QCOMPARE(mock.abortCount(), 0);
+}
+
+void TestGatewayCli::sigtermMidLoadLosesNoUsageRow()
+{
+    QFETCH(QString, backend);
+    STORE_FRESH_CONFIG(m_store, backend, db);
+    MockUpstream mock;
+    QVERIFY(mock.listen());
+    // Each answer takes 30 ms, so requests are in flight whenever the signal comes.
+    FaultParams slow;
+    slow.delayMs = 30;
+    mock.setFault(Fault::SlowFirstByte, slow);
+    QTemporaryDir dir;
+    Files files = validFiles(mock.baseUrl().toString().toUtf8());
+    files.insert(s("aisbf.json"),
+                 R"({"limits": {"drain_timeout": 20}, "database": )" + databaseJson(db) + "}");
+    QVERIFY(writeFiles(dir.path(), files));
+    GatewayProcess gateway(m_home.path());
+    gateway.start({s("--config-dir"), dir.path(), s("--port"), s("0")});
+    const quint16 port = gateway.port();
+    QVERIFY2(port != 0, gateway.standardError().constData());
+
+    ChatLoad load(port, 6);
+    QTRY_VERIFY_WITH_TIMEOUT(load.answered() >= 30, 10000);
+    QVERIFY(load.inFlight() > 0);
+    QSignalSpy exited(&gateway.process(), &QProcess::finished);
+    gateway.process().terminate();
+    QVERIFY(exited.count() == 1 || exited.wait(20000));
+    load.stop();
+    QTRY_COMPARE_WITH_TIMEOUT(load.inFlight(), 0, 10000);
+    QCOMPARE(gateway.process().exitStatus(), QProcess::NormalExit);
+    QCOMPARE(gateway.process().exitCode(), 0);
+
+    // Every request that got an answer, those finished while draining included, has its row.
+    aisbf::store::Database database(db);
+    QVERIFY(database.open().ok());
+    QCOMPARE(scalar(database, s("SELECT COUNT(*) FROM usage_events")), qint64(load.answered()));
 }
 
 QTEST_GUILESS_MAIN(TestGatewayCli)
