@@ -225,6 +225,22 @@ void TestProtocol::reportedTokenCounts_data()
         << qint64(-1);
     QTest::addRow("key with a non-number")
         << QByteArray(R"({"usage":{"completion_tokens":null}})") << qint64(-1) << qint64(-1);
+    QTest::addRow("the last occurrence of a key wins")
+        << QByteArray(R"({"usage":{"prompt_tokens":1,"completion_tokens":2},)"
+                      R"("x":{"prompt_tokens":3,"completion_tokens":4}})")
+        << qint64(3) << qint64(4);
+    QTest::addRow("a later null hides an earlier number")
+        << QByteArray(R"({"a":{"completion_tokens":5},"b":{"completion_tokens":null}})")
+        << qint64(-1) << qint64(-1);
+    QTest::addRow("prompt_eval_count is not eval_count")
+        << QByteArray(R"({"prompt_eval_count":26})") << qint64(26) << qint64(-1);
+    QTest::addRow("anthropic counts win over openai ones in the same body")
+        << QByteArray(R"({"input_tokens":5,"prompt_tokens":7,"output_tokens":1})") << qint64(5)
+        << qint64(1);
+    QTest::addRow("key cut at the end")
+        << QByteArray(R"({"usage":{"prompt_tok)") << qint64(-1) << qint64(-1);
+    QTest::addRow("number cut at the end")
+        << QByteArray(R"({"usage":{"prompt_tokens":12)") << qint64(12) << qint64(-1);
 }
 
 void TestProtocol::reportedTokenCounts()
