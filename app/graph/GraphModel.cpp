@@ -74,8 +74,11 @@ GraphModel::~GraphModel() = default;
 
 QSizeF GraphModel::nodeSize(const graph::GraphNode &node)
 {
-    // Room for the label the page overlays (about 7 px a character at the default font).
-    const qreal width = std::clamp<qreal>(28 + 7 * node.label.size(), 96, 220);
+    // Room for what the page overlays: the label (about 7 px a character at 12 px) and the
+    // subtitle "kind · 123.45/s" (about 6 px a character at 10 px).
+    const qreal label = 28 + 7 * qreal(node.label.size());
+    const qreal subtitle = 24 + 6 * qreal(graph::nodeKindName(node.kind).size() + 11);
+    const qreal width = std::clamp<qreal>(std::max(label, subtitle), 96, 220);
     return QSizeF(width, 36);
 }
 
