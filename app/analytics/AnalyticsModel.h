@@ -6,8 +6,8 @@
 #include <api/AdminData.h>
 
 #include <QDateTime>
-#include <QUrlQuery>
 #include <QPointF>
+#include <QUrlQuery>
 
 namespace aisbf::app {
 

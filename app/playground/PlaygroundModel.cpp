@@ -28,36 +28,37 @@ void PlaygroundModel::refreshRoutes()
         return;
     m_loading = true;
     Q_EMIT loadingChanged();
-    m_client->call(
-        "GET", QStringLiteral("/api/v1/models"), {}, this, [this](const api::ApiResponse &r) {
-            QStringList routes;
-            const QJsonArray data = r.object().value(QLatin1String("data")).toArray();
-            for (const QJsonValue &v : data)
-                routes.append(v.toObject().value(QLatin1String("id")).toString());
-            // Rotations first (what operators test most), then provider models; autoselects
-            // last, since the gateway answers them 501 until autoselect routing lands.
-            const auto rank = [](const QString &id) {
-                if (id.startsWith(QLatin1String("rotation/")))
-                    return 0;
-                return id.startsWith(QLatin1String("autoselect/")) ? 2 : 1;
-            };
-            std::stable_sort(routes.begin(), routes.end(),
-                             [&rank](const QString &a, const QString &b) {
-                                 const int ra = rank(a);
-                                 const int rb = rank(b);
-                                 return ra != rb ? ra < rb : a < b;
-                             });
-            if (!r.ok())
-                m_errorString = r.error.message;
-            if (routes != m_routes) {
-                m_routes = routes;
-                Q_EMIT routesChanged();
-            }
-            m_loading = false;
-            Q_EMIT loadingChanged();
-            if (!r.ok())
-                Q_EMIT resultChanged();
-        });
+    m_client->call("GET", QStringLiteral("/api/v1/models"), {}, this,
+                   [this](const api::ApiResponse &r) {
+                       QStringList routes;
+                       const QJsonArray data = r.object().value(QLatin1String("data")).toArray();
+                       for (const QJsonValue &v : data)
+                           routes.append(v.toObject().value(QLatin1String("id")).toString());
+                       // Rotations first (what operators test most), then provider models;
+                       // autoselects last, since the gateway answers them 501 until autoselect
+                       // routing lands.
+                       const auto rank = [](const QString &id) {
+                           if (id.startsWith(QLatin1String("rotation/")))
+                               return 0;
+                           return id.startsWith(QLatin1String("autoselect/")) ? 2 : 1;
+                       };
+                       std::stable_sort(routes.begin(), routes.end(),
+                                        [&rank](const QString &a, const QString &b) {
+                                            const int ra = rank(a);
+                                            const int rb = rank(b);
+                                            return ra != rb ? ra < rb : a < b;
+                                        });
+                       if (!r.ok())
+                           m_errorString = r.error.message;
+                       if (routes != m_routes) {
+                           m_routes = routes;
+                           Q_EMIT routesChanged();
+                       }
+                       m_loading = false;
+                       Q_EMIT loadingChanged();
+                       if (!r.ok())
+                           Q_EMIT resultChanged();
+                   });
 }
 
 void PlaygroundModel::send(const QString &route, const QString &prompt, const QString &systemPrompt,

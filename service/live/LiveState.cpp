@@ -72,9 +72,9 @@ void LiveState::requestFinished(const http::AccessRecord &record)
         counter(m_byProvider, record.provider).add(now);
         counter(m_byModel, record.provider + u'/' + record.model).add(now);
     }
-    const auto latencyUs = std::clamp<qint64>(
-        duration_cast<microseconds>(Clock::now() - record.start).count(), 0,
-        std::numeric_limits<quint32>::max());
+    const auto latencyUs =
+        std::clamp<qint64>(duration_cast<microseconds>(Clock::now() - record.start).count(), 0,
+                           std::numeric_limits<quint32>::max());
     m_latency[m_latencyNext] = {now, quint32(latencyUs)};
     m_latencyNext = (m_latencyNext + 1) % m_latency.size();
     const bool failed = record.status >= 400;

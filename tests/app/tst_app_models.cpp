@@ -503,9 +503,9 @@ private Q_SLOTS:
         QVERIFY2(cl, qPrintable(error));
         QCOMPARE(cl->token, QStringLiteral("flag-token"));
         // A login takes the password from the environment and no token.
-        cl = CommandLine::parse(
-            {app, QStringLiteral("--connect"), url, QStringLiteral("--username"), QStringLiteral("u")},
-            &error);
+        cl = CommandLine::parse({app, QStringLiteral("--connect"), url,
+                                 QStringLiteral("--username"), QStringLiteral("u")},
+                                &error);
         QVERIFY2(cl, qPrintable(error));
         QCOMPARE(cl->password, QStringLiteral("env-password"));
         QVERIFY(cl->token.isEmpty());

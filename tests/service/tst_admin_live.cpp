@@ -314,7 +314,7 @@ void TestAdminLive::stateAfterTraffic()
     const QJsonValue p99 = node.value(QLatin1String("latency_p99_ms"));
     QVERIFY2(p50.isDouble() && p99.isDouble(), json(node).constData());
     QVERIFY(p50.toDouble() > 0 && // microsecond resolution: a proxied request is never 0
-             p50.toDouble() <= p99.toDouble());
+            p50.toDouble() <= p99.toDouble());
     QVERIFY(p99.toDouble() < 10'000);
     QCOMPARE(number(node, "port"), double(gateway.port()));
 
