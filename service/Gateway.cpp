@@ -212,7 +212,7 @@ bool Gateway::listen(const QHostAddress &address, quint16 port, QString *error)
         return false;
     }
     m_server = new http::GatewayServer(*this, this);
-    m_server->bind(m_tcpServer); // takes ownership
+    m_server->serve(m_tcpServer); // takes ownership
     live::LiveState::NodeInfo node;
     node.host = QHostInfo::localHostName();
     node.port = m_tcpServer->serverPort();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "AdminController.h"
 
+#include "Request.h"
+
 #include "../Gateway.h"
 #include "control/ControlPlane.h"
 
@@ -8,7 +10,6 @@
 #include <auth/PasswordHash.h>
 
 #include <QDateTime>
-#include <QHttpServerRequest>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QUrlQuery>
@@ -98,7 +99,7 @@ void sendList(ClientResponse &response, const QList<T> &items, ToJson toJson)
 }
 
 /** The request body as an object, or a 400 sent. */
-std::optional<QJsonObject> bodyOf(const QHttpServerRequest &request, ClientResponse &response)
+std::optional<QJsonObject> bodyOf(const Request &request, ClientResponse &response)
 {
     QJsonParseError error{};
     const QJsonDocument document = QJsonDocument::fromJson(request.body(), &error);
@@ -168,7 +169,7 @@ control::ControlPlane &AdminController::plane()
     return *m_gateway.controlPlane(); // the router only calls here when it exists
 }
 
-void AdminController::login(const QHttpServerRequest &request, ClientResponse &&response)
+void AdminController::login(const Request &request, ClientResponse &&response)
 {
     const std::optional<QJsonObject> body = bodyOf(request, response);
     if (!body)
@@ -197,7 +198,7 @@ void AdminController::listUsers(ClientResponse &&response)
     sendList(response, *users, userJson);
 }
 
-void AdminController::createUser(const QHttpServerRequest &request, ClientResponse &&response)
+void AdminController::createUser(const Request &request, ClientResponse &&response)
 {
     const std::optional<QJsonObject> body = bodyOf(request, response);
     if (!body)
@@ -241,7 +242,7 @@ void AdminController::getUser(const QString &username, ClientResponse &&response
     sendObject(response, 200, userJson(*user));
 }
 
-void AdminController::updateUser(const QString &username, const QHttpServerRequest &request,
+void AdminController::updateUser(const QString &username, const Request &request,
                                  ClientResponse &&response)
 {
     const std::optional<QJsonObject> body = bodyOf(request, response);
@@ -305,7 +306,7 @@ void AdminController::deleteUser(const QString &username, ClientResponse &&respo
     sendObject(response, 200, {{QStringLiteral("deleted"), username}});
 }
 
-void AdminController::createToken(const QString &username, const QHttpServerRequest &request,
+void AdminController::createToken(const QString &username, const Request &request,
                                   ClientResponse &&response)
 {
     const std::optional<QJsonObject> body = bodyOf(request, response);
@@ -397,7 +398,7 @@ void AdminController::listTiers(ClientResponse &&response)
     sendList(response, *tiers, tierJson);
 }
 
-void AdminController::createTier(const QHttpServerRequest &request, ClientResponse &&response)
+void AdminController::createTier(const Request &request, ClientResponse &&response)
 {
     const std::optional<QJsonObject> body = bodyOf(request, response);
     if (!body)
@@ -416,7 +417,7 @@ void AdminController::createTier(const QHttpServerRequest &request, ClientRespon
     sendObject(response, 201, tierJson(*created));
 }
 
-void AdminController::updateTier(const QString &id, const QHttpServerRequest &request,
+void AdminController::updateTier(const QString &id, const Request &request,
                                  ClientResponse &&response)
 {
     const std::optional<QJsonObject> body = bodyOf(request, response);
@@ -445,10 +446,10 @@ void AdminController::deleteTier(const QString &id, ClientResponse &&response)
     sendObject(response, 200, {{QStringLiteral("deleted"), id}});
 }
 
-void AdminController::audit(const QHttpServerRequest &request, ClientResponse &&response)
+void AdminController::audit(const Request &request, ClientResponse &&response)
 {
-    const int limit = std::clamp(
-        QUrlQuery(request.url()).queryItemValue(QStringLiteral("limit")).toInt(), 0, 1000);
+    const int limit =
+        std::clamp(request.query().queryItemValue(QStringLiteral("limit")).toInt(), 0, 1000);
     const auto entries = plane().audit().list(limit > 0 ? limit : 100);
     if (!entries)
         return response.sendError(fromStore(entries.error()));

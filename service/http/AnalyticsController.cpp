@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "AnalyticsController.h"
 
+#include "Request.h"
+
 #include "../Gateway.h"
 #include "control/ControlPlane.h"
 
@@ -8,7 +10,6 @@
 #include <store/AnalyticsStore.h>
 
 #include <QDateTime>
-#include <QHttpServerRequest>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -356,10 +357,10 @@ QString fileTime(qint64 ms)
 
 } // namespace
 
-void AnalyticsController::report(const QHttpServerRequest &request, ClientResponse &&response)
+void AnalyticsController::report(const Request &request, ClientResponse &&response)
 {
     store::Database &db = m_gateway.controlPlane()->database(); // the router checked it exists
-    const QUrlQuery query(request.url());
+    const QUrlQuery query = request.query();
     const auto range = readRange(query, db.nowMs(), response);
     if (!range)
         return;
@@ -403,10 +404,10 @@ void AnalyticsController::report(const QHttpServerRequest &request, ClientRespon
     response.sendJson(200, QJsonDocument(body).toJson(QJsonDocument::Compact));
 }
 
-void AnalyticsController::exportEvents(const QHttpServerRequest &request, ClientResponse &&response)
+void AnalyticsController::exportEvents(const Request &request, ClientResponse &&response)
 {
     store::Database &db = m_gateway.controlPlane()->database();
-    const QUrlQuery query(request.url());
+    const QUrlQuery query = request.query();
     const QString formatText = param(query, "format");
     if (!formatText.isEmpty() && formatText != QLatin1String("json") &&
         formatText != QLatin1String("csv"))

@@ -3,13 +3,13 @@
 
 #include "ClientResponse.h"
 
-class QHttpServerRequest;
-
 namespace aisbf {
 class Gateway;
 }
 
 namespace aisbf::http {
+
+class Request;
 
 /**
  * /api/admin/analytics…: usage over time, and the raw usage rows as CSV or JSON. Needs an admin
@@ -29,13 +29,13 @@ public:
      *  totals:{requests, errors, prompt_tokens, completion_tokens}}
      *  Defaults: bucket hour, group_by none (one series, "all"). Only buckets with data are
      *  listed; series by requests, most first. At most 10,000 buckets. */
-    void report(const QHttpServerRequest &request, ClientResponse &&response);
+    void report(const Request &request, ClientResponse &&response);
     /** GET /api/admin/analytics/export?format=json|csv&from&to
      *  -> json: {data:[{id, ts, user, token_id, route_kind, route_id, provider, model,
      *  prompt_tokens, completion_tokens, latency_ms, ttft_ms, status, failovers, cache_hit}]};
      *  csv: the same columns, a header row first (RFC 4180), as an attachment. By ts. Streamed
      *  in pages, paced by the client's reading. */
-    void exportEvents(const QHttpServerRequest &request, ClientResponse &&response);
+    void exportEvents(const Request &request, ClientResponse &&response);
 
 private:
     Gateway &m_gateway;

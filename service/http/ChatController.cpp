@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ChatController.h"
 
+#include "Request.h"
+
 #include "../Gateway.h"
 #include "dispatch/ChatSession.h"
 
@@ -10,7 +12,6 @@
 #include <protocol/TokenEstimate.h>
 #include <routing/RouteRef.h>
 
-#include <QHttpServerRequest>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -304,9 +305,8 @@ std::optional<dispatch::Resolution> ChatController::resolve(dispatch::Scope scop
     return resolution;
 }
 
-void ChatController::complete(const QHttpServerRequest &request, dispatch::Scope scope,
-                              const QString &scopeId, ClientResponse &&response,
-                              translate::ClientDialect dialect)
+void ChatController::complete(const Request &request, dispatch::Scope scope, const QString &scopeId,
+                              ClientResponse &&response, translate::ClientDialect dialect)
 {
     response.setDialect(dialect);
     // Every chat request is usage, answered or refused.

@@ -9,13 +9,13 @@
 
 #include <QJsonObject>
 
-class QHttpServerRequest;
-
 namespace aisbf {
 class Gateway;
 }
 
 namespace aisbf::http {
+
+class Request;
 
 /**
  * POST …/chat/completions on every path. Request keys read here: model (string, required),
@@ -29,7 +29,7 @@ public:
 
     /** @p dialect: the API the client called (POST /v1/messages is Anthropic's, POST /api/chat
      *  Ollama's); its request is read into the OpenAI form first and answered in its shape. */
-    void complete(const QHttpServerRequest &request, dispatch::Scope scope, const QString &scopeId,
+    void complete(const Request &request, dispatch::Scope scope, const QString &scopeId,
                   ClientResponse &&response,
                   translate::ClientDialect dialect = translate::ClientDialect::OpenAi);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ConfigController.h"
 
+#include "Request.h"
+
 #include "../Gateway.h"
 #include "cluster/RedisConfig.h"
 #include "control/ConfigSecrets.h"
@@ -10,7 +12,6 @@
 #include <store/DatabaseConfig.h>
 
 #include <QDir>
-#include <QHttpServerRequest>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QUrlQuery>
@@ -126,8 +127,7 @@ void ConfigController::get(const QString &name, ClientResponse &&response)
                           .toJson(QJsonDocument::Indented));
 }
 
-void ConfigController::put(const QString &name, const QHttpServerRequest &request,
-                           ClientResponse &&response)
+void ConfigController::put(const QString &name, const Request &request, ClientResponse &&response)
 {
     const std::optional<DocumentInfo> info = documentNamed(name);
     if (!info) {
@@ -145,7 +145,7 @@ void ConfigController::put(const QString &name, const QHttpServerRequest &reques
                             {}});
         return;
     }
-    const QByteArray ifMatch = request.value(QByteArrayLiteral("if-match"));
+    const QByteArray ifMatch = request.value("if-match");
     if (!ifMatch.isEmpty() && ifMatch != "*" && ifMatch != etagOf(m_gateway.configVersion())) {
         response.addHeader("ETag", etagOf(m_gateway.configVersion()));
         response.sendError({412,
@@ -188,7 +188,7 @@ void ConfigController::put(const QString &name, const QHttpServerRequest &reques
         return;
     }
 
-    const QUrlQuery query(request.url());
+    const QUrlQuery query = request.query();
     const QString dryRun = query.queryItemValue(QStringLiteral("dry_run"));
     const bool validateOnly = query.hasQueryItem(QStringLiteral("dry_run")) &&
                               dryRun != QLatin1String("false") && dryRun != QLatin1String("0");

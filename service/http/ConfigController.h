@@ -3,13 +3,13 @@
 
 #include "ClientResponse.h"
 
-class QHttpServerRequest;
-
 namespace aisbf {
 class Gateway;
 }
 
 namespace aisbf::http {
+
+class Request;
 
 /**
  * /api/admin/config/{server|providers|rotations|autoselect}: the config documents in the shape
@@ -29,7 +29,7 @@ public:
      * stale version -> 412. Written atomically (previous file kept as .bak), applied at once:
      * requests in flight finish on the config they started with.
      */
-    void put(const QString &document, const QHttpServerRequest &request, ClientResponse &&response);
+    void put(const QString &document, const Request &request, ClientResponse &&response);
 
 private:
     Gateway &m_gateway;

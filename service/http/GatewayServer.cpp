@@ -6,6 +6,7 @@
 #include "ChatController.h"
 #include "ConfigController.h"
 #include "GatewaySocket.h"
+#include "GuardedTcpServer.h"
 #include "InfoController.h"
 #include "StateController.h"
 #include "UserRoutesController.h"
@@ -21,34 +22,10 @@ namespace aisbf::http {
 
 namespace {
 
-using Method = QHttpServerRequest::Method;
-
-QByteArray methodName(Method method)
-{
-    switch (method) {
-    case Method::Get:
-        return QByteArrayLiteral("GET");
-    case Method::Post:
-        return QByteArrayLiteral("POST");
-    case Method::Put:
-        return QByteArrayLiteral("PUT");
-    case Method::Delete:
-        return QByteArrayLiteral("DELETE");
-    case Method::Patch:
-        return QByteArrayLiteral("PATCH");
-    case Method::Head:
-        return QByteArrayLiteral("HEAD");
-    case Method::Options:
-        return QByteArrayLiteral("OPTIONS");
-    default:
-        return QByteArrayLiteral("OTHER");
-    }
-}
-
 // A client's X-Request-Id is kept when it is a sane token, so traces join up across hops.
-QByteArray requestIdFor(const QHttpServerRequest &request)
+QByteArray requestIdFor(const Request &request)
 {
-    const QByteArray given = request.value(QByteArrayLiteral("x-request-id"));
+    const QByteArray given = request.value("x-request-id");
     if (!given.isEmpty() && given.size() <= 128) {
         const bool sane = std::all_of(given.cbegin(), given.cend(), [](char c) {
             return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
@@ -60,12 +37,29 @@ QByteArray requestIdFor(const QHttpServerRequest &request)
 }
 
 // "Authorization: Bearer <token>", or "x-api-key: <token>" as Anthropic's SDKs send it.
-QByteArray bearerToken(const QHttpServerRequest &request)
+QByteArray bearerToken(const Request &request)
 {
-    const QByteArray header = request.value(QByteArrayLiteral("authorization")).trimmed();
+    const QByteArray header = request.value("authorization").trimmed();
     if (header.size() > 7 && header.first(7).compare("bearer ", Qt::CaseInsensitive) == 0)
         return header.sliced(7).trimmed();
-    return request.value(QByteArrayLiteral("x-api-key")).trimmed();
+    return request.value("x-api-key").trimmed();
+}
+
+// The path's segments, each percent-decoded ("a%2Fb" stays one segment).
+QList<QString> pathSegments(QByteArrayView encodedPath)
+{
+    QList<QString> segments;
+    while (!encodedPath.isEmpty()) {
+        const qsizetype slash = encodedPath.indexOf('/');
+        const QByteArrayView part = slash < 0 ? encodedPath : encodedPath.first(slash);
+        encodedPath = slash < 0 ? QByteArrayView() : encodedPath.sliced(slash + 1);
+        if (part.isEmpty())
+            continue;
+        segments.append(part.contains('%')
+                            ? QString::fromUtf8(QByteArray::fromPercentEncoding(part.toByteArray()))
+                            : QString::fromLatin1(part));
+    }
+    return segments;
 }
 
 protocol::OpenAiError error(int status, const QString &message, const QByteArray &code)
@@ -76,8 +70,7 @@ protocol::OpenAiError error(int status, const QString &message, const QByteArray
 } // namespace
 
 GatewayServer::GatewayServer(Gateway &gateway, QObject *parent)
-    : QAbstractHttpServer(parent), m_gateway(gateway),
-      m_admin(std::make_unique<AdminController>(gateway)),
+    : QObject(parent), m_gateway(gateway), m_admin(std::make_unique<AdminController>(gateway)),
       m_chat(std::make_unique<ChatController>(gateway)),
       m_info(std::make_unique<InfoController>(gateway)),
       m_config(std::make_unique<ConfigController>(gateway)),
@@ -87,18 +80,18 @@ GatewayServer::GatewayServer(Gateway &gateway, QObject *parent)
     using dispatch::Scope;
     using translate::ClientDialect;
     auto chat = [this](Scope scope, ClientDialect dialect = ClientDialect::OpenAi) {
-        return [this, scope, dialect](const QHttpServerRequest &request, const QStringList &params,
+        return [this, scope, dialect](const Request &request, const QStringList &params,
                                       ClientResponse &&response) {
             m_chat->complete(request, scope, params.value(0), std::move(response), dialect);
         };
     };
-    auto models = [this](const QHttpServerRequest &, const QStringList &, ClientResponse &&r) {
+    auto models = [this](const Request &, const QStringList &, ClientResponse &&r) {
         m_info->models(std::move(r));
     };
     // JSON keys of each action are documented on the controller methods.
     addRoute(
         Method::Get, QStringLiteral("/health"),
-        [this](const QHttpServerRequest &, const QStringList &, ClientResponse &&r) {
+        [this](const Request &, const QStringList &, ClientResponse &&r) {
             m_info->health(std::move(r));
         },
         Access::Public);
@@ -115,16 +108,16 @@ GatewayServer::GatewayServer(Gateway &gateway, QObject *parent)
     addRoute(Method::Post, QStringLiteral("/api/user/chat/completions"), chat(Scope::User));
     addRoute(Method::Post, QStringLiteral("/api/u/{}/chat/completions"), chat(Scope::User));
     addRoute(Method::Get, QStringLiteral("/api/user/models"),
-             [this](const QHttpServerRequest &, const QStringList &, ClientResponse &&r) {
+             [this](const Request &, const QStringList &, ClientResponse &&r) {
                  m_info->userModels(QString(), std::move(r));
              });
     addRoute(Method::Get, QStringLiteral("/api/u/{}/models"),
-             [this](const QHttpServerRequest &, const QStringList &params, ClientResponse &&r) {
+             [this](const Request &, const QStringList &params, ClientResponse &&r) {
                  m_info->userModels(params.value(0), std::move(r));
              });
     addRoute(Method::Post, QStringLiteral("/api/{}/chat/completions"), chat(Scope::Provider));
     addRoute(Method::Get, QStringLiteral("/api/{}/models"),
-             [this](const QHttpServerRequest &, const QStringList &params, ClientResponse &&r) {
+             [this](const Request &, const QStringList &params, ClientResponse &&r) {
                  m_info->providerModels(params.value(0), std::move(r));
              });
 
@@ -138,13 +131,13 @@ GatewayServer::GatewayServer(Gateway &gateway, QObject *parent)
              Access::Api, ClientDialect::Ollama);
     addRoute(
         Method::Get, QStringLiteral("/api/tags"),
-        [this](const QHttpServerRequest &, const QStringList &, ClientResponse &&r) {
+        [this](const Request &, const QStringList &, ClientResponse &&r) {
             m_info->ollamaTags(std::move(r));
         },
         Access::Api, ClientDialect::Ollama);
     addRoute(
         Method::Get, QStringLiteral("/api/version"),
-        [this](const QHttpServerRequest &, const QStringList &, ClientResponse &&r) {
+        [this](const Request &, const QStringList &, ClientResponse &&r) {
             m_info->ollamaVersion(std::move(r));
         },
         Access::Api, ClientDialect::Ollama);
@@ -153,9 +146,15 @@ GatewayServer::GatewayServer(Gateway &gateway, QObject *parent)
 
 GatewayServer::~GatewayServer() = default;
 
+void GatewayServer::serve(GuardedTcpServer *server)
+{
+    server->setParent(this);
+    server->setSink(this);
+}
+
 void GatewayServer::addAdminRoutes()
 {
-    using R = const QHttpServerRequest &;
+    using R = const Request &;
     using P = const QStringList &;
     AdminController *admin = m_admin.get();
     addRoute(
@@ -253,8 +252,7 @@ void GatewayServer::addRoute(Method method, const QString &pattern, Handler hand
         {method, pattern.split(u'/', Qt::SkipEmptyParts), access, std::move(handler), dialect});
 }
 
-bool GatewayServer::admit(const Route &route, const QHttpServerRequest &request,
-                          ClientResponse &response)
+bool GatewayServer::admit(const Route &route, const Request &request, ClientResponse &response)
 {
     if (route.access == Access::Public)
         return true;
@@ -293,41 +291,31 @@ bool GatewayServer::admit(const Route &route, const QHttpServerRequest &request,
     return true;
 }
 
-bool GatewayServer::match(const Route &route, const QList<QStringView> &segments,
-                          QStringList *params)
+bool GatewayServer::match(const Route &route, const QList<QString> &segments, QStringList *params)
 {
     if (route.segments.size() != segments.size())
         return false;
     params->clear();
     for (qsizetype i = 0; i < segments.size(); ++i) {
         if (route.segments[i] == QLatin1String("{}"))
-            params->append(segments[i].toString());
+            params->append(segments[i]);
         else if (route.segments[i] != segments[i])
             return false;
     }
     return true;
 }
 
-bool GatewayServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+void GatewayServer::handleRequest(const Request &request, GatewaySocket *client)
 {
-    auto *client = qobject_cast<GatewaySocket *>(socket);
-    if (!client || client->isRejected())
-        return true; // already answered by the connection guard
-    client->requestArrived();
-
-    const QUrl url = request.url();
-    const QString path = url.path();
     AccessRecord record;
     record.start = std::chrono::steady_clock::now();
     record.method = methodName(request.method());
-    record.path = url.path(QUrl::FullyEncoded).toLatin1(); // encoded: no spaces or newlines
+    record.path = request.encodedPath(); // as sent: no spaces or newlines
     record.requestId = requestIdFor(request);
-    const bool closeAfter =
-        m_gateway.isDraining() ||
-        request.value(QByteArrayLiteral("connection")).compare("close", Qt::CaseInsensitive) == 0;
+    const bool closeAfter = m_gateway.isDraining() || !client->keepAlive();
     ClientResponse response(client, m_gateway.accessLog(), std::move(record), closeAfter);
 
-    const QList<QStringView> segments = QStringView(path).split(u'/', Qt::SkipEmptyParts);
+    const QList<QString> segments = pathSegments(response.record().path);
     QStringList params;
     bool pathKnown = false;
     QByteArrayList allowed;
@@ -342,10 +330,11 @@ bool GatewayServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
         }
         response.setDialect(route.dialect);
         if (!admit(route, request, response))
-            return true;
+            return;
         route.handler(request, params, std::move(response));
-        return true;
+        return;
     }
+    const QString path = request.path();
     if (pathKnown) {
         response.addHeader("Allow", allowed.join(", "));
         response.sendError(
@@ -354,7 +343,7 @@ bool GatewayServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
                       QStringLiteral(" is not allowed on ") + path + QStringLiteral("; use ") +
                       QString::fromLatin1(allowed.join(", ")),
                   "method_not_allowed"));
-        return true;
+        return;
     }
     response.sendError(error(404,
                              QStringLiteral("no such endpoint: ") +
@@ -362,14 +351,6 @@ bool GatewayServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
                                  QStringLiteral(". Chat goes to POST /api/v1/chat/completions; "
                                                 "models are listed at GET /api/v1/models."),
                              "unknown_endpoint"));
-    return true;
-}
-
-void GatewayServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
-{
-    // handleRequest answers every request; this exists because the base class requires it.
-    Q_UNUSED(request);
-    Q_UNUSED(socket);
 }
 
 } // namespace aisbf::http

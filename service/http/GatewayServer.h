@@ -3,8 +3,10 @@
 
 #include "ClientResponse.h"
 
-#include <QAbstractHttpServer>
-#include <QHttpServerRequest>
+#include "GatewaySocket.h"
+#include "Request.h"
+
+#include <QObject>
 
 #include <functional>
 
@@ -17,16 +19,17 @@ namespace aisbf::http {
 class AdminController;
 class ChatController;
 class ConfigController;
+class GuardedTcpServer;
 class InfoController;
 class StateController;
 class UserRoutesController;
 
 /**
- * The gateway's HTTP front: QtHttpServer parses, this class authenticates, finds the route in
- * one declarative table and hands a ClientResponse to the controller. Unknown paths and wrong
- * methods get OpenAI-shaped errors.
+ * The gateway's HTTP front: each connection's RequestParser reads requests, this class
+ * authenticates, finds the route in one declarative table and hands a ClientResponse to the
+ * controller. Unknown paths and wrong methods get OpenAI-shaped errors.
  */
-class GatewayServer : public QAbstractHttpServer
+class GatewayServer : public QObject, public RequestSink
 {
     Q_OBJECT
 
@@ -34,13 +37,14 @@ public:
     GatewayServer(Gateway &gateway, QObject *parent = nullptr);
     ~GatewayServer() override;
 
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
-    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    /** Serves the connections @p server accepts; takes ownership of it. */
+    void serve(GuardedTcpServer *server);
+
+    void handleRequest(const Request &request, GatewaySocket *socket) override;
 
 private:
-    using Handler = std::function<void(const QHttpServerRequest &, const QStringList &params,
-                                       ClientResponse &&)>;
+    using Handler =
+        std::function<void(const Request &, const QStringList &params, ClientResponse &&)>;
     /** Who may call a route. */
     enum class Access
     {
@@ -50,20 +54,20 @@ private:
     };
     struct Route
     {
-        QHttpServerRequest::Method method;
+        Method method;
         QList<QString> segments; ///< "{}" captures one path segment
         Access access = Access::Api;
         Handler handler;
         translate::ClientDialect dialect; ///< the API family: shapes its errors (401 included)
     };
 
-    void addRoute(QHttpServerRequest::Method method, const QString &pattern, Handler handler,
+    void addRoute(Method method, const QString &pattern, Handler handler,
                   Access access = Access::Api,
                   translate::ClientDialect dialect = translate::ClientDialect::OpenAi);
     void addAdminRoutes();
     /** Checks @p route's access for @p request; false after answering 401/403/503. */
-    bool admit(const Route &route, const QHttpServerRequest &request, ClientResponse &response);
-    static bool match(const Route &route, const QList<QStringView> &segments, QStringList *params);
+    bool admit(const Route &route, const Request &request, ClientResponse &response);
+    static bool match(const Route &route, const QList<QString> &segments, QStringList *params);
 
     Gateway &m_gateway;
     std::unique_ptr<AdminController> m_admin;

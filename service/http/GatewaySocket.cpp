@@ -9,38 +9,14 @@ namespace aisbf::http {
 
 namespace {
 
-constexpr qsizetype kMaxHeadBytes = 64 * 1024;
-
-// Content-Length of a request head, -1 when absent, -2 for a chunked body.
-qint64 declaredBodyLength(QByteArrayView head)
-{
-    qint64 length = -1;
-    while (!head.isEmpty()) {
-        const qsizetype end = head.indexOf('\n');
-        QByteArrayView line = end < 0 ? head : head.first(end);
-        head = end < 0 ? QByteArrayView() : head.sliced(end + 1);
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0)
-            continue;
-        const QByteArrayView name = line.first(colon).trimmed();
-        const QByteArrayView value = line.sliced(colon + 1).trimmed();
-        if (name.compare("content-length", Qt::CaseInsensitive) == 0) {
-            bool ok = false;
-            length = value.toLongLong(&ok);
-            if (!ok)
-                return -1;
-        } else if (name.compare("transfer-encoding", Qt::CaseInsensitive) == 0 &&
-                   value.contains("chunked")) {
-            return -2;
-        }
-    }
-    return length;
-}
+// What a pipelining client may queue behind a request being answered before it is cut off.
+constexpr qint64 kMaxQueuedHeadBytes = 64 * 1024;
 
 } // namespace
 
-GatewaySocket::GatewaySocket(const ClientLimits &limits, QObject *parent)
-    : QTcpSocket(parent), m_limits(limits), m_lastActivity(Clock::now())
+GatewaySocket::GatewaySocket(const ClientLimits &limits, RequestSink &sink, QObject *parent)
+    : QTcpSocket(parent), m_limits(limits), m_sink(sink), m_parser(limits.maxBodyBytes),
+      m_lastActivity(Clock::now())
 {
     connect(this, &QTcpSocket::readyRead, this, &GatewaySocket::onBytesArrived);
 }
@@ -49,41 +25,58 @@ void GatewaySocket::onBytesArrived()
 {
     m_lastActivity = Clock::now();
     if (m_rejected) {
-        // Discard whatever else the client sends; the server's parser must not see it.
-        if (isTransactionStarted())
-            commitTransaction();
-        skip(bytesAvailable());
+        skip(bytesAvailable()); // whatever else the client sends is not read
         return;
     }
-    if (!m_inRequest) {
-        m_inRequest = true;
-        m_requestStart = m_lastActivity;
-        m_headChecked = false;
-        m_head.clear();
-    }
-    if (m_headChecked)
-        return;
-    // The head may arrive over several reads. The server's parser reads every byte inside a
-    // transaction right after this slot, so peek() here sees exactly the bytes it has not read
-    // yet: the new ones. Collect them until the head is complete.
-    m_head += peek(qMin(bytesAvailable(), kMaxHeadBytes - m_head.size()));
-    const qsizetype headEnd = m_head.indexOf("\r\n\r\n");
-    if (headEnd < 0) {
-        m_headChecked = m_head.size() >= kMaxHeadBytes; // oversized: the timeout bounds it
+    if (m_activeResponses > 0) {
+        // A pipelined request: it stays in the socket's buffer until the answer before it ends.
+        if (bytesAvailable() > m_limits.maxBodyBytes + kMaxQueuedHeadBytes)
+            abort();
         return;
     }
-    m_headChecked = true;
-    const qint64 length = declaredBodyLength(QByteArrayView(m_head).first(headEnd));
-    m_head.clear();
-    if (length == -2) {
-        reject(411, "length_required",
-               QByteArrayLiteral("chunked request bodies are not accepted; send Content-Length"));
-    } else if (length > m_limits.maxBodyBytes) {
-        reject(413, "request_too_large",
-               "request body of " + QByteArray::number(length) + " bytes exceeds the limit of " +
-                   QByteArray::number(m_limits.maxBodyBytes) +
-                   " bytes (limits.max_body_bytes in aisbf.json)");
+    processInput();
+}
+
+void GatewaySocket::processInput()
+{
+    if (m_dispatching)
+        return; // an answer sent from inside handleRequest(): the loop below goes on
+    m_dispatching = true;
+    while (m_activeResponses == 0 && !m_rejected && state() == ConnectedState) {
+        if (m_input.isEmpty()) {
+            m_input = readAll();
+            if (m_input.isEmpty())
+                break;
+        }
+        if (m_parser.state() == RequestParser::State::Idle)
+            m_requestStart = m_lastActivity;
+        const qsizetype used = m_parser.feed(m_input.constData(), m_input.size());
+        if (used == m_input.size())
+            m_input.clear();
+        else
+            m_input.remove(0, used);
+        if (m_parser.takeContinueDue())
+            write(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
+
+        switch (m_parser.state()) {
+        case RequestParser::State::Rejected: {
+            const RequestParser::Rejection &why = m_parser.rejection();
+            reject(why.status, why.code, why.message);
+            break;
+        }
+        case RequestParser::State::Complete: {
+            const Request request = m_parser.takeRequest();
+            m_keepAlive = m_parser.keepAlive();
+            ++m_activeResponses;
+            m_sink.handleRequest(request, this);
+            break;
+        }
+        case RequestParser::State::Idle:
+        case RequestParser::State::Partial:
+            break; // used everything: read more
+        }
     }
+    m_dispatching = false;
 }
 
 void GatewaySocket::reject(int status, const QByteArray &code, const QByteArray &message)
@@ -94,8 +87,7 @@ void GatewaySocket::reject(int status, const QByteArray &code, const QByteArray 
     error.message = QString::fromUtf8(message);
     error.code = code;
     write(buildResponse(status, {{"Connection", "close"}}, "application/json", error.toJson()));
-    if (isTransactionStarted())
-        commitTransaction();
+    m_input.clear();
     skip(bytesAvailable());
     disconnectFromHost();
 }
@@ -118,20 +110,19 @@ void GatewaySocket::checkWriteStall(Clock::time_point now)
         abort();
 }
 
-void GatewaySocket::requestArrived()
-{
-    m_inRequest = false;
-    ++m_activeResponses;
-}
-
 void GatewaySocket::responseFinished(bool close)
 {
     --m_activeResponses;
     m_lastActivity = Clock::now();
-    if (close && m_activeResponses == 0)
-        disconnectFromHost();
-    else if (bytesAvailable() > 0 && !m_inRequest)
-        onBytesArrived(); // a pipelined request was already buffered: account for it
+    if (close || !m_keepAlive) {
+        if (m_activeResponses == 0)
+            disconnectFromHost();
+        return;
+    }
+    // A pipelined request may be waiting: parse it on the next pass of the loop, not from
+    // inside the code that finished this answer.
+    if (m_activeResponses == 0 && !m_dispatching && (!m_input.isEmpty() || bytesAvailable() > 0))
+        QMetaObject::invokeMethod(this, &GatewaySocket::processInput, Qt::QueuedConnection);
 }
 
 void GatewaySocket::sweep(Clock::time_point now, bool draining)
@@ -146,7 +137,7 @@ void GatewaySocket::sweep(Clock::time_point now, bool draining)
     if (m_activeResponses > 0)
         return;
     using std::chrono::milliseconds;
-    if (m_inRequest && !m_rejected) {
+    if (m_parser.state() == RequestParser::State::Partial && !m_rejected) {
         if (now - m_requestStart > milliseconds(m_limits.requestTimeoutMs))
             reject(408, "request_timeout",
                    QByteArrayLiteral("the request did not arrive in time (limits.client_timeout)"));

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "RequestParser.h"
+
 #include <QTcpSocket>
 
 #include <chrono>
 
 namespace aisbf::http {
+
+class GatewaySocket;
 
 struct ClientLimits
 {
@@ -14,11 +18,21 @@ struct ClientLimits
     int keepAliveTimeoutMs = 75'000; ///< an idle connection is closed after this
 };
 
+/** Where a connection hands each complete request. */
+class RequestSink
+{
+public:
+    virtual ~RequestSink() = default;
+    /** Answer through a ClientResponse on @p socket; it calls responseFinished() when done. */
+    virtual void handleRequest(const Request &request, GatewaySocket *socket) = 0;
+};
+
 /**
- * A client connection with the bookkeeping QtHttpServer 6.4 lacks: it sees bytes before the
- * server's parser does (its readyRead slot is connected first), so it can refuse an oversized
- * body from the Content-Length header alone, and it knows when a request is half-received or
- * the connection idle, so a sweep can time out stalled and idle clients.
+ * A client connection: parses its requests (RequestParser) and hands them to the sink one at
+ * a time, in order; a pipelined request waits in the socket's buffer until the answer before
+ * it is finished. Refuses oversized or chunked bodies from the head alone, and knows when a
+ * request is half-received or the connection idle, so a sweep can time out stalled and idle
+ * clients.
  */
 class GatewaySocket : public QTcpSocket
 {
@@ -27,13 +41,12 @@ class GatewaySocket : public QTcpSocket
 public:
     using Clock = std::chrono::steady_clock;
 
-    GatewaySocket(const ClientLimits &limits, QObject *parent = nullptr);
+    GatewaySocket(const ClientLimits &limits, RequestSink &sink, QObject *parent = nullptr);
 
-    /** The server parsed a complete request on this connection. */
-    void requestArrived();
+    /** The last request allows another on this connection (HTTP/1.1 without "close"). */
+    bool keepAlive() const { return m_keepAlive; }
     /** A response on this connection ended; closes it if the client or a drain asked to. */
     void responseFinished(bool close);
-    bool isRejected() const { return m_rejected; }
     int activeResponses() const { return m_activeResponses; }
 
     /** Called by the server's sweep: closes the connection if it stalled or idled too long. */
@@ -41,15 +54,19 @@ public:
 
 private:
     void onBytesArrived();
+    /** Parses what has arrived and dispatches complete requests while none is being answered. */
+    void processInput();
     void checkWriteStall(Clock::time_point now);
     void reject(int status, const QByteArray &code, const QByteArray &message);
 
     const ClientLimits &m_limits;
+    RequestSink &m_sink;
+    RequestParser m_parser;
+    QByteArray m_input; ///< read off the socket, not yet parsed (the start of a pipelined request)
     Clock::time_point m_requestStart{};
     Clock::time_point m_lastActivity{};
-    QByteArray m_head; ///< the request head so far, while it arrives in pieces
-    bool m_inRequest = false;
-    bool m_headChecked = false;
+    bool m_keepAlive = true;
+    bool m_dispatching = false;
     bool m_rejected = false;
     int m_activeResponses = 0;
     qint64 m_unsentAtLastSweep = 0;

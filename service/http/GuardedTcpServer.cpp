@@ -3,6 +3,8 @@
 
 #include <QTimerEvent>
 
+#include <unistd.h>
+
 namespace aisbf::http {
 
 GuardedTcpServer::GuardedTcpServer(const ClientLimits &limits, QObject *parent)
@@ -13,15 +15,20 @@ GuardedTcpServer::GuardedTcpServer(const ClientLimits &limits, QObject *parent)
 
 void GuardedTcpServer::incomingConnection(qintptr descriptor)
 {
-    auto *socket = new GatewaySocket(m_limits, this);
+    if (!m_sink) {
+        ::close(int(descriptor)); // not serving yet
+        return;
+    }
+    auto *socket = new GatewaySocket(m_limits, *m_sink, this);
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
+        ::close(int(descriptor));
         return;
     }
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_sockets.insert(socket);
     connect(socket, &QObject::destroyed, this, [this, socket] { m_sockets.remove(socket); });
-    addPendingConnection(socket);
+    connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
 }
 
 void GuardedTcpServer::startDraining()

@@ -9,13 +9,19 @@
 
 namespace aisbf::http {
 
-/** Accepts clients as GatewaySockets and sweeps them once a second for stalls and idleness. */
+/**
+ * Accepts clients as GatewaySockets that hand their requests to a RequestSink, and sweeps them
+ * once a second for stalls and idleness. A socket deletes itself (later) when it disconnects.
+ */
 class GuardedTcpServer : public QTcpServer
 {
     Q_OBJECT
 
 public:
     explicit GuardedTcpServer(const ClientLimits &limits, QObject *parent = nullptr);
+
+    /** Where connections accepted from now on send their requests; must outlive them. */
+    void setSink(RequestSink *sink) { m_sink = sink; }
 
     /** Stop accepting; idle connections close at once, busy ones after their response. */
     void startDraining();
@@ -29,6 +35,7 @@ private:
     void sweepAll();
 
     const ClientLimits &m_limits;
+    RequestSink *m_sink = nullptr;
     QSet<GatewaySocket *> m_sockets;
     QBasicTimer m_sweep;
     bool m_draining = false;

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "UserRoutesController.h"
 
+#include "Request.h"
+
 #include "../Gateway.h"
 #include "control/ControlPlane.h"
 
-#include <QHttpServerRequest>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -70,8 +71,8 @@ void UserRoutesController::get(const QString &username, const QString &kind,
         200, QJsonDocument(std::get<QJsonObject>(document)).toJson(QJsonDocument::Indented));
 }
 
-void UserRoutesController::put(const QString &username, const QString &kind,
-                               const QHttpServerRequest &request, ClientResponse &&response)
+void UserRoutesController::put(const QString &username, const QString &kind, const Request &request,
+                               ClientResponse &&response)
 {
     const auto which = control::UserRoutes::kindNamed(kind);
     if (!which) {

@@ -3,13 +3,13 @@
 
 #include "ClientResponse.h"
 
-class QHttpServerRequest;
-
 namespace aisbf {
 class Gateway;
 }
 
 namespace aisbf::http {
+
+class Request;
 
 /**
  * A user's own routes as documents in the config files' shapes:
@@ -27,7 +27,7 @@ public:
     void get(const QString &username, const QString &kind, ClientResponse &&response);
     /** PUT (the whole document) -> {saved: true, kind, routes: n}; 422 {error, diagnostics}
      *  when invalid or over the tier's max_routes. */
-    void put(const QString &username, const QString &kind, const QHttpServerRequest &request,
+    void put(const QString &username, const QString &kind, const Request &request,
              ClientResponse &&response);
 
 private:

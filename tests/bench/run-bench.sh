@@ -6,6 +6,7 @@
 # usage: tests/bench/run-bench.sh [BUILD_DIR]        (builds nothing)
 # env:   BUILD_DIR=./build ROUNDS=5 RR_SECONDS=3 WARMUP_SECONDS=1 STREAMS=1000
 #        STREAM_CHUNKS=64 STREAM_INTERVAL_MS=20 STALL_MS=100
+#        MODES="rr1 rr64 stream" (a subset runs only those measurements, e.g. MODES=rr1)
 #        TARGETS="direct nginx gateway gateway-anthropic"
 #        (also: gateway-bare = usage not recorded; gateway-auth = auth on, a user's token with
 #        tier limits, usage recorded: the control plane's cost is gateway-auth - gateway-bare)
@@ -23,6 +24,7 @@ STREAM_CHUNKS=${STREAM_CHUNKS:-64}
 STREAM_INTERVAL_MS=${STREAM_INTERVAL_MS:-20}
 STALL_MS=${STALL_MS:-100}
 TARGETS=${TARGETS:-"direct nginx gateway gateway-anthropic"}
+MODES=${MODES:-"rr1 rr64 stream"}
 LOADGEN=${LOADGEN:-$BUILD_DIR/tests/bench/aisbf-loadgen}
 MOCK=${MOCK:-$BUILD_DIR/tests/support/aisbf-mock-upstream}
 GATEWAY=${GATEWAY:-$BUILD_DIR/service/aisbf-gateway}
@@ -281,9 +283,9 @@ run_stream() { # run_stream TARGET ROUND
 }
 
 for round in $(seq "$ROUNDS"); do
-    for target in "${ACTIVE[@]}"; do run_rr "$target" "$round" 1; done
-    for target in "${ACTIVE[@]}"; do run_rr "$target" "$round" 64; done
-    for target in "${ACTIVE[@]}"; do run_stream "$target" "$round"; sleep 1; done
+    [[ " $MODES " == *" rr1 "* ]] && for target in "${ACTIVE[@]}"; do run_rr "$target" "$round" 1; done
+    [[ " $MODES " == *" rr64 "* ]] && for target in "${ACTIVE[@]}"; do run_rr "$target" "$round" 64; done
+    [[ " $MODES " == *" stream "* ]] && for target in "${ACTIVE[@]}"; do run_stream "$target" "$round"; sleep 1; done
 done
 
 log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -98,6 +98,7 @@ void TestClient::sendRaw(const QByteArray &bytes)
         connectToServer();
     m_reply = {};
     m_in.clear();
+    m_received.clear();
     m_sseBuffer.clear();
     m_stage = Stage::Head;
     m_clock.start();
@@ -126,6 +127,22 @@ bool TestClient::waitForComplete(int timeoutMs)
 {
     waitUntil([this] { return m_reply.complete || m_reply.closed; }, timeoutMs);
     return m_reply.complete;
+}
+
+bool TestClient::waitForReceived(const QByteArray &needle, int timeoutMs)
+{
+    return waitUntil([&] { return m_received.contains(needle) || m_reply.closed; }, timeoutMs) &&
+           m_received.contains(needle);
+}
+
+void TestClient::nextReply()
+{
+    const bool closed = m_reply.closed;
+    m_reply = {};
+    m_reply.closed = closed;
+    m_sseBuffer.clear();
+    m_stage = Stage::Head;
+    parse();
 }
 
 bool TestClient::waitForEvents(int count, int timeoutMs)
@@ -157,8 +174,11 @@ HttpReply TestClient::request(const QByteArray &method, const QByteArray &path,
 
 void TestClient::onReadyRead()
 {
-    if (m_socket.isOpen())
-        m_in += m_socket.readAll();
+    if (m_socket.isOpen()) {
+        const QByteArray bytes = m_socket.readAll();
+        m_in += bytes;
+        m_received += bytes;
+    }
     parse();
     Q_EMIT progressed();
 }

@@ -79,6 +79,15 @@ public:
     void abort();
 
     const HttpReply &reply() const { return m_reply; }
+    /** Every byte received since the last request was sent, as it came. */
+    const QByteArray &received() const { return m_received; }
+    /** Until received() contains @p needle; false at the timeout or when the connection ends. */
+    bool waitForReceived(const QByteArray &needle, int timeoutMs = 5000);
+    /**
+     * After a complete reply: starts parsing the next one from the bytes that followed it (the
+     * answer to a pipelined request); wait for it with waitForComplete().
+     */
+    void nextReply();
     /** Milliseconds since the current request was sent. */
     qint64 elapsedMs() const { return m_clock.elapsed(); }
 
@@ -127,6 +136,7 @@ private:
     quint16 m_port;
     QTcpSocket m_socket;
     QByteArray m_in;
+    QByteArray m_received;
     HttpReply m_reply;
     Stage m_stage = Stage::Done;
     qint64 m_remaining = 0;

@@ -88,6 +88,11 @@ private Q_SLOTS:
     void guideCurls_data();
     void guideCurls();
     void keepAliveServesSeveralRequests();
+    void pipelinedRequestsAnsweredInOrder();
+    void connectionEnd_data();
+    void connectionEnd();
+    void expectContinue();
+    void percentEncodedPath();
     void autoselectAnswersCleanError();
     void requestId_data();
     void requestId();
@@ -303,6 +308,96 @@ void TestGatewayBasic::keepAliveServesSeveralRequests()
     }
     QCOMPARE(client.get("/health").status, 200);
     QVERIFY(client.isConnected());
+}
+
+void TestGatewayBasic::pipelinedRequestsAnsweredInOrder()
+{
+    // Three requests in one packet: a chat (answered after the upstream replies), then two
+    // quick ones that must wait for it. The answers come back in the order asked.
+    const QByteArray chat = chatBody(QStringLiteral("openai-prod/gpt-4.1-mini"));
+    const QByteArray requests =
+        "POST /api/v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + kToken +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(chat.size()) +
+        "\r\n\r\n" + chat +
+        "GET /health HTTP/1.1\r\nHost: x\r\nX-Request-Id: second\r\n\r\n"
+        "GET /api/v2/none HTTP/1.1\r\nHost: x\r\nX-Request-Id: third\r\n"
+        "Authorization: Bearer " +
+        kToken + "\r\n\r\n";
+    TestClient client(m_gateway.port());
+    QVERIFY(client.connectToServer());
+    client.sendRaw(requests);
+    QVERIFY(client.waitForComplete());
+    QCOMPARE(client.reply().status, 200);
+    QVERIFY(client.reply().json().contains(QLatin1String("choices")));
+    client.nextReply();
+    QVERIFY(client.waitForComplete());
+    QCOMPARE(client.reply().status, 200);
+    QCOMPARE(client.reply().header("x-request-id"), QByteArray("second"));
+    client.nextReply();
+    QVERIFY(client.waitForComplete());
+    QCOMPARE(client.reply().status, 404);
+    QCOMPARE(client.reply().header("x-request-id"), QByteArray("third"));
+    QVERIFY(client.isConnected());
+}
+
+void TestGatewayBasic::connectionEnd_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    QTest::addColumn<bool>("closes");
+    QTest::addRow("HTTP/1.1") << QByteArray("GET /health HTTP/1.1\r\nHost: x\r\n\r\n") << false;
+    QTest::addRow("HTTP/1.1, Connection: close")
+        << QByteArray("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") << true;
+    QTest::addRow("HTTP/1.0") << QByteArray("GET /health HTTP/1.0\r\n\r\n") << true;
+    QTest::addRow("HTTP/1.0, keep-alive")
+        << QByteArray("GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n") << false;
+}
+
+void TestGatewayBasic::connectionEnd()
+{
+    QFETCH(QByteArray, request);
+    QFETCH(bool, closes);
+    TestClient client(m_gateway.port());
+    QVERIFY(client.connectToServer());
+    client.sendRaw(request);
+    QVERIFY(client.waitForComplete());
+    QCOMPARE(client.reply().status, 200);
+    QCOMPARE(client.reply().header("connection") == "close", closes);
+    if (closes) {
+        QVERIFY(client.waitForClosed());
+        return;
+    }
+    QTest::qWait(50);
+    QVERIFY(client.isConnected());
+    QCOMPARE(client.get("/health").status, 200); // and it serves the next one
+}
+
+void TestGatewayBasic::expectContinue()
+{
+    // curl sends "Expect: 100-continue" before a large body and waits for the go-ahead.
+    const QByteArray chat = chatBody(QStringLiteral("openai-prod/gpt-4.1-mini"));
+    TestClient client(m_gateway.port());
+    QVERIFY(client.connectToServer());
+    client.sendRaw("POST /api/v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                   kToken +
+                   "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
+                   "Content-Length: " +
+                   QByteArray::number(chat.size()) + "\r\n\r\n");
+    QVERIFY(client.waitForReceived("HTTP/1.1 100 Continue\r\n\r\n"));
+    client.sendRaw(chat);
+    QVERIFY(client.waitForComplete());
+    QCOMPARE(client.reply().status, 200);
+    QVERIFY(client.reply().json().contains(QLatin1String("choices")));
+}
+
+void TestGatewayBasic::percentEncodedPath()
+{
+    // Routes match the decoded path; the provider id comes out decoded too.
+    QCOMPARE(httpRequest(m_gateway.port(), "GET", "/api/v1/%6Dodels", {}, authorized()).status,
+             200);
+    const HttpReply reply =
+        httpRequest(m_gateway.port(), "GET", "/api/openai%2Dprod/models", {}, authorized());
+    QCOMPARE(reply.status, 200);
+    QVERIFY(!reply.json().value(QLatin1String("data")).toArray().isEmpty());
 }
 
 void TestGatewayBasic::autoselectAnswersCleanError()

@@ -244,6 +244,14 @@ void TestGatewayErrors::bodyLimits_data()
                                                        "\r\n" + small + "\r\n0\r\n\r\n"}
                                   << 411 << QStringLiteral("length_required")
                                   << QStringList{QStringLiteral("Content-Length")};
+    QTest::addRow("not HTTP") << QList<QByteArray>{"HELLO THERE\r\n\r\n"} << 400
+                              << QStringLiteral("malformed_request")
+                              << QStringList{QStringLiteral("not valid HTTP")};
+    QTest::addRow("head over 64 KiB")
+        << QList<QByteArray>{"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                             QByteArray(70 * 1024, 'a') + "\r\n\r\n"}
+        << 431 << QStringLiteral("request_header_too_large")
+        << QStringList{QStringLiteral("64 KiB")};
     QTest::addRow("chunked, head split")
         << QList<QByteArray>{chunked.left(20), chunked.mid(20)} << 411
         << QStringLiteral("length_required") << QStringList{QStringLiteral("Content-Length")};
