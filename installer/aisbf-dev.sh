@@ -14,7 +14,7 @@ build_dir=${AISBF_BUILD_DIR:-"$here/build"}
 
 packages=(
     build-essential cmake ninja-build pkg-config
-    qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
+    qt6-base-dev
     libqt6sql6-sqlite libsqlite3-dev libhttp-parser-dev libssl-dev libhiredis-dev
     libqt6sql6-mysql curl
     # aisbf-control (the desktop app): Qt Quick, Controls, Charts and their QML modules

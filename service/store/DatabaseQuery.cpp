@@ -130,6 +130,20 @@ Result<qint64> Database::execEach(const QString &sql, const QList<QVariantList> 
     return affected;
 }
 
+std::optional<Result<qint64>> Database::execSqliteRows(const QString &sql, qsizetype rowCount,
+                                                       const SqliteRowBinder &bindRow)
+{
+    if (!isSqlite())
+        return std::nullopt;
+    auto db = connection();
+    if (!db)
+        return Result<qint64>(db.error());
+    std::optional<Result<qint64>> done = sqliteExecRows(*db, sql, rowCount, bindRow);
+    if (done && !*done)
+        qCDebug(lcStore).noquote() << done->error().toString() << "in:" << sql.left(160);
+    return done;
+}
+
 bool Database::inTransaction() const
 {
     return threadState().txDepth > 0;

@@ -43,8 +43,8 @@ StoreError failure(sqlite3 *handle, int code)
 
 } // namespace
 
-std::optional<Result<qint64>> sqliteExecEach(QSqlDatabase &db, const QString &sql,
-                                             const QList<QVariantList> &rows)
+std::optional<Result<qint64>> sqliteExecRows(QSqlDatabase &db, const QString &sql,
+                                             qsizetype rowCount, const SqliteRowBinder &bindRow)
 {
     const QVariant handleValue = db.driver() ? db.driver()->handle() : QVariant();
     if (!handleValue.isValid() || qstrcmp(handleValue.typeName(), "sqlite3*") != 0)
@@ -59,10 +59,8 @@ std::optional<Result<qint64>> sqliteExecEach(QSqlDatabase &db, const QString &sq
         code != SQLITE_OK)
         return Result<qint64>(failure(handle, code));
     qint64 affected = 0;
-    for (const QVariantList &values : rows) {
-        int code = SQLITE_OK;
-        for (qsizetype i = 0; i < values.size() && code == SQLITE_OK; ++i)
-            code = bind(statement, int(i) + 1, values.at(i));
+    for (qsizetype row = 0; row < rowCount; ++row) {
+        int code = bindRow(statement, row);
         if (code == SQLITE_OK)
             code = sqlite3_step(statement);
         if (code != SQLITE_DONE) {
@@ -71,11 +69,23 @@ std::optional<Result<qint64>> sqliteExecEach(QSqlDatabase &db, const QString &sq
             return Result<qint64>(std::move(error));
         }
         affected += sqlite3_changes(handle);
-        sqlite3_reset(statement);
-        sqlite3_clear_bindings(statement);
+        sqlite3_reset(statement); // every parameter is bound again for the next row
     }
     sqlite3_finalize(statement);
     return Result<qint64>(affected);
+}
+
+std::optional<Result<qint64>> sqliteExecEach(QSqlDatabase &db, const QString &sql,
+                                             const QList<QVariantList> &rows)
+{
+    return sqliteExecRows(db, sql, rows.size(), [&rows](sqlite3_stmt *statement, qsizetype row) {
+        const QVariantList &values = rows.at(row);
+        sqlite3_clear_bindings(statement); // a short row leaves the rest NULL
+        int code = SQLITE_OK;
+        for (qsizetype i = 0; i < values.size() && code == SQLITE_OK; ++i)
+            code = bind(statement, int(i) + 1, values.at(i));
+        return code;
+    });
 }
 
 } // namespace aisbf::store

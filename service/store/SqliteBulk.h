@@ -7,7 +7,10 @@
 #include <QSqlDatabase>
 #include <QVariantList>
 
+#include <functional>
 #include <optional>
+
+struct sqlite3_stmt;
 
 namespace aisbf::store {
 
@@ -19,5 +22,15 @@ namespace aisbf::store {
  */
 std::optional<Result<qint64>> sqliteExecEach(QSqlDatabase &db, const QString &sql,
                                              const QList<QVariantList> &rows);
+
+/** Binds row @p row's values to @p statement ("?" numbered from 1); returns an SQLite code. */
+using SqliteRowBinder = std::function<int(sqlite3_stmt *statement, qsizetype row)>;
+
+/**
+ * As sqliteExecEach(), for @p rowCount rows whose values @p bindRow binds straight from the
+ * caller's own types: no QVariant per value. Every parameter must be bound for every row.
+ */
+std::optional<Result<qint64>> sqliteExecRows(QSqlDatabase &db, const QString &sql,
+                                             qsizetype rowCount, const SqliteRowBinder &bindRow);
 
 } // namespace aisbf::store

@@ -7,6 +7,8 @@
 #include <QDeadlineTimer>
 #include <QThread>
 
+#include <sqlite3.h>
+
 namespace aisbf::store {
 
 namespace {
@@ -46,6 +48,70 @@ void appendValues(QVariantList &values, const UsageRecord &r)
            << clip(r.routeId) << clip(r.provider) << clip(r.model) << r.promptTokens
            << r.completionTokens << r.latencyMs << nullableInt(r.ttftMs) << r.status << r.failovers
            << (r.cacheHit ? 1 : 0);
+}
+
+// A text column's UTF-8, converted once for a run of rows with the same string: a row's route,
+// provider and model come from config, so consecutive rows nearly always share them.
+class Utf8Column
+{
+public:
+    const QByteArray &of(const QString &text)
+    {
+        if (!m_valid || !(text.isSharedWith(m_text) || text == m_text)) {
+            m_text = text;
+            m_utf8 = clip(text).toUtf8();
+            m_valid = true;
+        }
+        return m_utf8;
+    }
+
+private:
+    QString m_text;
+    QByteArray m_utf8;
+    bool m_valid = false;
+};
+
+struct Utf8Columns
+{
+    Utf8Column routeKind, routeId, provider, model;
+};
+
+// One record's values, in insertSql()'s column order, bound without a QVariant in between. The
+// text stays in @p text until the row is stepped (SQLITE_STATIC: SQLite does not copy it).
+int bindRecord(sqlite3_stmt *statement, const UsageRecord &r, Utf8Columns &text)
+{
+    int index = 0;
+    int code = SQLITE_OK;
+    const auto integer = [&](qint64 value) {
+        if (code == SQLITE_OK)
+            code = sqlite3_bind_int64(statement, ++index, value);
+    };
+    const auto nullable = [&](const std::optional<qint64> &value) {
+        if (code == SQLITE_OK)
+            code = value ? sqlite3_bind_int64(statement, ++index, *value)
+                         : sqlite3_bind_null(statement, ++index);
+    };
+    const auto string = [&](Utf8Column &column, const QString &value) {
+        const QByteArray &utf8 = column.of(value);
+        if (code == SQLITE_OK)
+            code = sqlite3_bind_text(statement, ++index, utf8.constData(), int(utf8.size()),
+                                     SQLITE_STATIC);
+    };
+    integer(r.ts);
+    nullable(r.userId);
+    nullable(r.tokenId);
+    string(text.routeKind, r.routeKind);
+    string(text.routeId, r.routeId);
+    string(text.provider, r.provider);
+    string(text.model, r.model);
+    integer(r.promptTokens);
+    integer(r.completionTokens);
+    integer(r.latencyMs);
+    nullable(r.ttftMs);
+    integer(r.status);
+    integer(r.failovers);
+    integer(r.cacheHit ? 1 : 0);
+    return code;
 }
 
 } // namespace
@@ -267,6 +333,32 @@ Status UsageWriter::write(const QList<UsageRecord> &records)
 
 Status UsageWriter::writeBatches(const QList<UsageRecord> &records)
 {
+    if (m_options.rowsPerInsert == 1 && m_db.isSqlite()) {
+        // The per-request path on the default backend: one prepared INSERT, typed binding.
+        if (m_fullInsertSql.isEmpty())
+            m_fullInsertSql = insertSql(1);
+        Utf8Columns text;
+        const auto bindRow = [&records, &text](sqlite3_stmt *statement, qsizetype row) {
+            return bindRecord(statement, records.at(row), text);
+        };
+        bool typed = true;
+        Status done = m_db.transaction([&]() -> Status {
+            auto inserted = m_db.execSqliteRows(m_fullInsertSql, records.size(), bindRow);
+            typed = inserted.has_value(); // no sqlite3 handle: the QVariant path below
+            if (inserted && !*inserted)
+                return inserted->error();
+            return {};
+        });
+        if (typed) {
+            if (done) {
+                m_rowsWritten.fetch_add(static_cast<quint64>(records.size()),
+                                        std::memory_order_relaxed);
+                m_inserts.fetch_add(static_cast<quint64>(records.size()),
+                                    std::memory_order_relaxed);
+            }
+            return done;
+        }
+    }
     // Full statements of rowsPerInsert rows share one prepared INSERT; the rest gets its own.
     const qsizetype perInsert = m_options.rowsPerInsert;
     const qsizetype fullRows = records.size() / perInsert * perInsert;
