@@ -30,6 +30,8 @@ Status applyOne(Database &db, const Migration &m, bool *skipped)
         }
         for (qsizetype i = 0; i < m.steps.size(); ++i) {
             const MigrationStep &step = m.steps.at(i);
+            if (step.onlyOn && *step.onlyOn != db.config().backend)
+                continue;
             if (!step.index.isEmpty()) {
                 auto exists = db.hasIndex(step.table, step.index);
                 if (!exists)

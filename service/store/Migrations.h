@@ -7,6 +7,8 @@
 #include <QList>
 #include <QString>
 
+#include <optional>
+
 namespace aisbf::store {
 
 class Database;
@@ -23,6 +25,8 @@ struct MigrationStep
      */
     QString table;
     QString index;
+    /** Run on this backend only (a change only one of them needs); unset: on both. */
+    std::optional<DatabaseConfig::Backend> onlyOn;
 };
 
 struct Migration

@@ -27,6 +27,8 @@ private Q_SLOTS:
     void rerunAppliesNothing();
     void fromV1ToV2_data() { StoreTestEnv::addBackendRows(); }
     void fromV1ToV2();
+    void fromV2ToV3_data() { StoreTestEnv::addBackendRows(); }
+    void fromV2ToV3();
     void interruptedMigrationResumes_data() { StoreTestEnv::addBackendRows(); }
     void interruptedMigrationResumes();
     void newerSchemaIsRefused_data() { StoreTestEnv::addBackendRows(); }
@@ -76,7 +78,7 @@ void TestStoreMigrations::listIsOrdered()
         QVERIFY(!m.name.isEmpty());
         QVERIFY(!m.steps.isEmpty());
     }
-    QCOMPARE(latestSchemaVersion(), 2);
+    QCOMPARE(latestSchemaVersion(), 3);
 }
 
 void TestStoreMigrations::renderSql_data()
@@ -116,9 +118,9 @@ void TestStoreMigrations::fromEmpty()
     QCOMPARE(*db.schemaVersion(), 0);
     auto applied = db.open();
     QVERIFY2(applied, why(applied).constData());
-    QCOMPARE(*applied, 2);
-    QCOMPARE(*db.schemaVersion(), 2);
-    QCOMPARE(recordedVersions(db), (QList<int>{1, 2}));
+    QCOMPARE(*applied, 3);
+    QCOMPARE(*db.schemaVersion(), 3);
+    QCOMPARE(recordedVersions(db), (QList<int>{1, 2, 3}));
     for (const QString &table : kTables)
         QVERIFY2(*db.hasTable(table), qPrintable(table));
     QVERIFY(*db.hasIndex(QStringLiteral("usage_events"), QStringLiteral("usage_events_ts")));
@@ -134,7 +136,7 @@ void TestStoreMigrations::rerunAppliesNothing()
     {
         Database first(config);
         first.setClock([] { return kNow; });
-        QCOMPARE(*first.open(), 2);
+        QCOMPARE(*first.open(), 3);
         QCOMPARE(*first.open(), 0); // the same object, again
     }
     Database second(config);
@@ -142,7 +144,7 @@ void TestStoreMigrations::rerunAppliesNothing()
     auto applied = second.open();
     QVERIFY2(applied, why(applied).constData());
     QCOMPARE(*applied, 0);
-    QCOMPARE(recordedVersions(second), (QList<int>{1, 2})); // applied_at untouched
+    QCOMPARE(recordedVersions(second), (QList<int>{1, 2, 3})); // applied_at untouched
 }
 
 void TestStoreMigrations::fromV1ToV2()
@@ -167,15 +169,64 @@ void TestStoreMigrations::fromV1ToV2()
     v2.setClock([] { return kNow; });
     auto applied = v2.open();
     QVERIFY2(applied, why(applied).constData());
-    QCOMPARE(*applied, 1);
-    QCOMPARE(*v2.schemaVersion(), 2);
-    QCOMPARE(recordedVersions(v2), (QList<int>{1, 2}));
+    QCOMPARE(*applied, 2);
+    QCOMPARE(*v2.schemaVersion(), 3);
+    QCOMPARE(recordedVersions(v2), (QList<int>{1, 2, 3}));
     QVERIFY(*v2.hasIndex(QStringLiteral("usage_events"), QStringLiteral("usage_events_route_ts")));
     QVERIFY(*v2.hasIndex(QStringLiteral("audit_log"), QStringLiteral("audit_log_ts")));
     QCOMPARE(scalar(v2, QStringLiteral("SELECT COUNT(*) FROM users WHERE username = 'kept'")), 1);
     QCOMPARE(scalar(v2, QStringLiteral("SELECT COUNT(*) FROM usage_events "
                                        "WHERE route_kind = 'rotation' AND route_id = 'coding'")),
              1);
+}
+
+void TestStoreMigrations::fromV2ToV3()
+{
+    // SQLite's usage table is rebuilt (no AUTOINCREMENT, a partial per-user index): rows and
+    // their ids survive, new ids continue after them. MySQL's is left as it is.
+    QFETCH(QString, backend);
+    STORE_FRESH_CONFIG(m_env, backend, config);
+    const QString insertUsage = QStringLiteral("INSERT INTO usage_events (ts, user_id, route_kind, "
+                                               "route_id) VALUES (?, ?, 'rotation', ?)");
+    {
+        Database v2(config);
+        v2.setClock([] { return kNow; });
+        QCOMPARE(*v2.open(2), 2);
+        QVERIFY(v2.exec(insertUsage, {kNow, QVariant(), QStringLiteral("anonymous")}));
+        QVERIFY(v2.exec(insertUsage, {kNow + 1, 7, QStringLiteral("of-user-7")}));
+    }
+    Database v3(config);
+    v3.setClock([] { return kNow; });
+    auto applied = v3.open();
+    QVERIFY2(applied, why(applied).constData());
+    QCOMPARE(*applied, 1);
+    QCOMPARE(*v3.schemaVersion(), 3);
+    QCOMPARE(scalar(v3, QStringLiteral("SELECT id FROM usage_events WHERE route_id = 'anonymous'")),
+             1);
+    QCOMPARE(scalar(v3, QStringLiteral("SELECT id FROM usage_events WHERE user_id = 7")), 2);
+    auto inserted = v3.insert(insertUsage, {kNow + 2, 8, QStringLiteral("after")});
+    QVERIFY2(inserted, why(inserted).constData());
+    QCOMPARE(*inserted, 3);
+    for (const char *name : {"usage_events_ts", "usage_events_user_ts", "usage_events_route_ts"})
+        QVERIFY2(*v3.hasIndex(QStringLiteral("usage_events"), QString::fromLatin1(name)), name);
+    if (backend != QLatin1String("sqlite"))
+        return;
+    auto table =
+        v3.query(QStringLiteral("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?"),
+                 {QStringLiteral("usage_events")});
+    QVERIFY(table && table->next());
+    QVERIFY2(!table->value(0).toString().contains(QLatin1String("AUTOINCREMENT")),
+             qPrintable(table->value(0).toString()));
+    auto index =
+        v3.query(QStringLiteral("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?"),
+                 {QStringLiteral("usage_events_user_ts")});
+    QVERIFY(index && index->next());
+    QVERIFY2(index->value(0).toString().contains(QLatin1String("WHERE user_id IS NOT NULL")),
+             qPrintable(index->value(0).toString()));
+    // The rate counts' query reads users' rows through the partial index.
+    QCOMPARE(scalar(v3, QStringLiteral("SELECT COUNT(*) FROM usage_events WHERE ts >= 0 AND "
+                                       "user_id IS NOT NULL")),
+             2);
 }
 
 void TestStoreMigrations::interruptedMigrationResumes()
@@ -191,9 +242,9 @@ void TestStoreMigrations::interruptedMigrationResumes()
                                    "ON usage_events (route_kind, route_id, ts)")));
     auto applied = db.open();
     QVERIFY2(applied, why(applied).constData());
-    QCOMPARE(*applied, 1);
+    QCOMPARE(*applied, 2);
     QVERIFY(*db.hasIndex(QStringLiteral("audit_log"), QStringLiteral("audit_log_ts")));
-    QCOMPARE(recordedVersions(db), (QList<int>{1, 2}));
+    QCOMPARE(recordedVersions(db), (QList<int>{1, 2, 3}));
 }
 
 void TestStoreMigrations::newerSchemaIsRefused()
