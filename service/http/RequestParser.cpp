@@ -155,7 +155,10 @@ int RequestParser::onHeadersComplete(http_parser *parser)
         return 0;
     }
     if (hasLength && parser->content_length > 0) {
-        request.m_body.reserve(qsizetype(parser->content_length));
+        // Room for the declared body, up to 1 MiB: a client that declares 16 MiB and sends
+        // slowly (or never) must not get that much memory up front.
+        constexpr quint64 kMaxReserve = 1024 * 1024;
+        request.m_body.reserve(qsizetype(qMin<quint64>(parser->content_length, kMaxReserve)));
         p->m_continueDue =
             request.value("expect").compare("100-continue", Qt::CaseInsensitive) == 0;
     }
