@@ -37,8 +37,8 @@ Status applyOne(Database &db, const Migration &m, bool *skipped)
                 if (!exists)
                     return migrationError(m, QStringLiteral("could not be checked"),
                                           exists.error());
-                if (*exists)
-                    continue;
+                if (*exists != step.dropsIndex)
+                    continue; // created already, or dropped already
             }
             auto ran = db.exec(renderSql(step.sql, db.config().backend));
             if (!ran)

@@ -25,6 +25,8 @@ struct MigrationStep
      */
     QString table;
     QString index;
+    /** The step drops that index: it is skipped when the index is already gone. */
+    bool dropsIndex = false;
     /** Run on this backend only (a change only one of them needs); unset: on both. */
     std::optional<DatabaseConfig::Backend> onlyOn;
 };
