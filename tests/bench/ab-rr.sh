@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Interleaved A/B of gateway variants at request/response, concurrency 1: the tool for "did this
+# change move p50/p99?" on a noisy machine, where only rounds run side by side can be compared.
+#
+# usage: tests/bench/ab-rr.sh ROUNDS NAME=BINARY[,usage-off] [NAME=BINARY[,usage-off] ...]
+#   e.g. tests/bench/ab-rr.sh 8 before=/tmp/gw-before after=build-release/service/aisbf-gateway \
+#        after-bare=build-release/service/aisbf-gateway,usage-off
+# env:   BUILD_DIR=./build-release (for the mock and the load generator), RR_SECONDS=3
+# Prints one line per round and variant ("round name p50 p90 p99 errors"), then the medians.
+set -euo pipefail
+
+ROUNDS=${1:?rounds}
+shift
+[[ $# -ge 1 ]] || { echo "give at least one NAME=BINARY" >&2; exit 2; }
+BUILD_DIR=${BUILD_DIR:-./build-release}
+RR_SECONDS=${RR_SECONDS:-3}
+LOADGEN=$BUILD_DIR/tests/bench/aisbf-loadgen
+MOCK=$BUILD_DIR/tests/support/aisbf-mock-upstream
+WORK=$(mktemp -d /tmp/aisbf-ab.XXXXXX)
+PIDS=()
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { # wait_port PORT
+    local i
+    for i in $(seq 100); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.05
+    done
+    echo "nothing listens on port $1" >&2
+    return 1
+}
+
+QT_NO_GLIB=1 "$MOCK" --host 127.0.0.1 --port 0 --models m >"$WORK/mock.out" 2>/dev/null &
+PIDS+=($!)
+for _ in $(seq 100); do grep -q '^listening' "$WORK/mock.out" 2>/dev/null && break; sleep 0.05; done
+MOCK_PORT=$(awk '/^listening/ {print $2}' "$WORK/mock.out")
+echo '{"model":"mock/m","messages":[{"role":"user","content":"ping"}]}' >"$WORK/body.json"
+
+declare -A URL
+NAMES=()
+for spec in "$@"; do
+    name=${spec%%=*}
+    rest=${spec#*=}
+    binary=${rest%%,*}
+    usage=true
+    [[ $rest == *,usage-off ]] && usage=false
+    [[ -x $binary ]] || { echo "$name: $binary is not an executable" >&2; exit 2; }
+    dir=$WORK/$name
+    mkdir -p "$dir"
+    port=$(free_port)
+    cat >"$dir/aisbf.json" <<JSON
+{"server":{"host":"127.0.0.1","port":$port},"database":{"type":"sqlite","sqlite_path":"$dir/aisbf.db"},
+ "cache":{"type":"memory"},"usage":{"record":$usage}}
+JSON
+    cat >"$dir/providers.json" <<JSON
+{"providers":{"mock":{"id":"mock","type":"openai","endpoint":"http://127.0.0.1:$MOCK_PORT/v1",
+ "api_key_required":false,"models":[{"name":"m"}]}}}
+JSON
+    echo '{"rotations":{}}' >"$dir/rotations.json"
+    echo '{}' >"$dir/autoselect.json"
+    QT_NO_GLIB=1 "$binary" --config-dir "$dir" >"$dir/log" 2>&1 &
+    PIDS+=($!)
+    wait_port "$port"
+    URL[$name]=http://127.0.0.1:$port/api/v1/chat/completions
+    NAMES+=("$name")
+done
+
+RESULTS=$WORK/results
+for round in $(seq "$ROUNDS"); do
+    for name in "${NAMES[@]}"; do
+        "$LOADGEN" --mode rr --url "${URL[$name]}" --body-file "$WORK/body.json" --concurrency 1 \
+            --duration "$RR_SECONDS" --warmup 1 |
+            python3 -c 'import json,sys; d=json.load(sys.stdin); print(sys.argv[1], sys.argv[2], d["p50_us"], d["p90_us"], d["p99_us"], d["errors"])' \
+                "$round" "$name" | tee -a "$RESULTS"
+    done
+done
+python3 - "$RESULTS" <<'PY'
+import collections, statistics, sys
+rows = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    _round, name, p50, _p90, p99, _errors = line.split()
+    rows[name].append((int(p50), int(p99)))
+print("\nmedians over rounds (µs):")
+for name, values in rows.items():
+    print(f"  {name}: p50 {statistics.median(v[0] for v in values):.0f}  "
+          f"p99 {statistics.median(v[1] for v in values):.0f}")
+PY
