@@ -90,9 +90,17 @@ void OverviewModel::applyState(const QJsonObject &state)
     }
     m_topRoutes->setRatesFromArray(state.value(QLatin1String("top_routes")).toArray());
     m_recentErrors->setErrors(state.value(QLatin1String("recent_errors")).toArray());
-    // The feed's `stats` events sample every second; polls only fill in while it is silent.
-    if (!m_statsClock.isValid() || m_statsClock.elapsed() > 3000)
+    if (!m_historySeeded && !m_node.requestsPerSecHistory.isEmpty()) {
+        // The first state after connecting carries the last minute (the seconds any early
+        // `stats` event brought included): the chart starts full, not empty.
+        m_historySeeded = true;
+        m_history = m_node.requestsPerSecHistory.mid(
+            qMax<qsizetype>(0, m_node.requestsPerSecHistory.size() - HistoryLength));
+        Q_EMIT historyChanged();
+    } else if (!m_statsClock.isValid() || m_statsClock.elapsed() > 3000) {
+        // The feed's `stats` events sample every second; polls only fill in while it is silent.
         pushHistory(m_node.requestsPerSec);
+    }
     Q_EMIT changed();
 }
 

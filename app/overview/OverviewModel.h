@@ -95,6 +95,7 @@ private:
     QString m_errorString;
     QList<double> m_history;
     QElapsedTimer m_statsClock;
+    bool m_historySeeded = false; ///< the first state's requests_per_s_history was taken
     int m_providerCount = 0;
     int m_coolingCount = 0;
     int m_failingCount = 0;

@@ -15,6 +15,9 @@ namespace aisbf::live {
 namespace {
 
 constexpr int kRateWindowSec = 10; ///< requests_per_s averages over this many seconds
+/// requests_per_s_history: the rate as it was each second, oldest first. A 10 s average needs
+/// 10 of the counter's 60 one-second slots, so 50 points are the most it can rebuild.
+constexpr int kHistoryPoints = 50;
 constexpr std::size_t kRecentErrors = 50;
 constexpr std::size_t kLatencySamples = 4096;
 constexpr qsizetype kMaxTrackedKeys = 10'000; ///< bounds memory against made-up route names
@@ -187,6 +190,11 @@ QJsonObject LiveState::nodeJson() const
     };
     const quint64 requests = m_requests.sum(now, 60);
     const quint64 errors = m_errors.sum(now, 60);
+    // What the `stats` events said each second: a client that connects now can draw the last
+    // minute instead of starting from an empty chart.
+    QJsonArray history;
+    for (qint64 second = now - kHistoryPoints + 1; second <= now; ++second)
+        history.append(rounded(m_requests.perSecond(second, kRateWindowSec)));
     const qint64 startedMs = m_node.startedAt.toMSecsSinceEpoch();
     return {
         {QStringLiteral("id"), m_node.id},
@@ -199,6 +207,7 @@ QJsonObject LiveState::nodeJson() const
         {QStringLiteral("active_requests"), current.requests},
         {QStringLiteral("active_streams"), current.streams},
         {QStringLiteral("requests_per_s"), rounded(m_requests.perSecond(now, kRateWindowSec))},
+        {QStringLiteral("requests_per_s_history"), history},
         {QStringLiteral("error_rate"), requests ? rounded(double(errors) / double(requests)) : 0.0},
         {QStringLiteral("latency_p50_ms"), percentile(0.50)},
         {QStringLiteral("latency_p99_ms"), percentile(0.99)},

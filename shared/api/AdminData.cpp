@@ -56,6 +56,9 @@ NodeStats NodeStats::fromJson(const QJsonObject &node)
     s.uptimeSec = num(node, "uptime_s");
     s.activeRequests = int(num(node, "active_requests"));
     s.requestsPerSec = num(node, "requests_per_s");
+    const QJsonArray history = node.value(QLatin1String("requests_per_s_history")).toArray();
+    for (const QJsonValue &rate : history)
+        s.requestsPerSecHistory.append(rate.toDouble());
     s.errorRate = num(node, "error_rate");
     s.latencyP50Ms = num(node, "latency_p50_ms");
     s.latencyP99Ms = num(node, "latency_p99_ms");

@@ -24,7 +24,8 @@ struct NodeStats
     double uptimeSec = 0;
     int activeRequests = 0;
     double requestsPerSec = 0;
-    double errorRate = 0; ///< 0..1 over the last 60 s
+    QList<double> requestsPerSecHistory; ///< one value a second, oldest first
+    double errorRate = 0;                ///< 0..1 over the last 60 s
     double latencyP50Ms = 0;
     double latencyP99Ms = 0;
     int activeStreams = 0;

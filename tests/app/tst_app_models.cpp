@@ -100,6 +100,33 @@ private Q_SLOTS:
         QCOMPARE(model.rateHistory().size(), OverviewModel::HistoryLength);
     }
 
+    void overviewHistoryStartsFromTheServers()
+    {
+        // On connect the chart shows the last minute the gateway remembers, not an empty line;
+        // later states do not replace what the live feed has drawn since.
+        OverviewModel model(nullptr);
+        model.applyStats(QJsonObject{{QStringLiteral("requests_per_s"), 3.0}}); // feed came first
+        QJsonObject state = test::stateBody();
+        QJsonObject node = state.value(QLatin1String("node")).toObject();
+        QJsonArray history;
+        for (int i = 0; i < 50; ++i)
+            history.append(i < 40 ? 0.0 : double(i - 39));
+        node.insert(QStringLiteral("requests_per_s_history"), history);
+        state.insert(QStringLiteral("node"), node);
+        QSignalSpy historyChanged(&model, &OverviewModel::historyChanged);
+        model.applyState(state);
+        QCOMPARE(historyChanged.size(), 1);
+        QVariantList shown = model.rateHistory();
+        QCOMPARE(shown.size(), 50);
+        QCOMPARE(shown.first().toDouble(), 0.0);
+        QCOMPARE(shown.last().toDouble(), 10.0);
+        model.applyStats(QJsonObject{{QStringLiteral("requests_per_s"), 11.0}});
+        model.applyState(state); // a later poll: the feed is live, nothing is replaced
+        shown = model.rateHistory();
+        QCOMPARE(shown.size(), 51);
+        QCOMPARE(shown.last().toDouble(), 11.0);
+    }
+
     void routeRatesAreLimited()
     {
         RouteRateModel model;

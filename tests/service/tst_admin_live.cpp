@@ -288,6 +288,10 @@ void TestAdminLive::stateAfterTraffic()
     QJsonObject before = state(gateway.port());
     QJsonObject node = before.value(QLatin1String("node")).toObject();
     QCOMPARE(number(node, "requests_per_s"), 0.0);
+    QJsonArray history = node.value(QLatin1String("requests_per_s_history")).toArray();
+    QCOMPARE(history.size(), 50);
+    for (const QJsonValue &rate : std::as_const(history))
+        QCOMPARE(rate.toDouble(-1), 0.0);
     QVERIFY2(node.value(QLatin1String("latency_p50_ms")).isNull(), json(node).constData());
     QCOMPARE(before.value(QLatin1String("top_routes")).toArray().size(), 0);
     QCOMPARE(before.value(QLatin1String("recent_errors")).toArray().size(), 0);
@@ -308,6 +312,13 @@ void TestAdminLive::stateAfterTraffic()
     const QJsonObject after = state(gateway.port());
     node = after.value(QLatin1String("node")).toObject();
     QVERIFY2(number(node, "requests_per_s") > 0, json(node).constData());
+    // The history's last second is the rate just reported (6 requests over the 10 s window,
+    // unless the second turned over in between).
+    history = node.value(QLatin1String("requests_per_s_history")).toArray();
+    QCOMPARE(history.size(), 50);
+    QVERIFY2(history.last().toDouble() > 0 && history.last().toDouble() <= 0.6,
+             json(node).constData());
+    QCOMPARE(history.first().toDouble(), 0.0); // 49 s before: the gateway had just started
     QCOMPARE(number(node, "error_rate"), 0.0);
     QCOMPARE(number(node, "active_requests"), 0.0);
     const QJsonValue p50 = node.value(QLatin1String("latency_p50_ms"));
