@@ -48,7 +48,7 @@ void RequestParser::reset()
     m_request = Request();
     m_state = State::Idle;
     m_headBytes = 0;
-    m_lastWasValue = false;
+    m_headers.reset();
     m_continueDue = false;
 }
 
@@ -107,12 +107,7 @@ int RequestParser::onHeaderField(http_parser *parser, const char *at, size_t len
 {
     RequestParser *p = self(parser);
     p->m_headBytes += qsizetype(length);
-    auto &headers = p->m_request.m_headers;
-    if (headers.isEmpty() || p->m_lastWasValue)
-        headers.append({QByteArray(at, qsizetype(length)), QByteArray()});
-    else
-        headers.last().first.append(at, qsizetype(length));
-    p->m_lastWasValue = false;
+    p->m_headers.addName(p->m_request.m_headers, at, length);
     return 0;
 }
 
@@ -125,10 +120,7 @@ int RequestParser::onHeaderValue(http_parser *parser, const char *at, size_t len
                   QByteArrayLiteral("the request head is larger than 64 KiB"));
         return 0;
     }
-    auto &headers = p->m_request.m_headers;
-    if (!headers.isEmpty())
-        headers.last().second.append(at, qsizetype(length));
-    p->m_lastWasValue = true;
+    p->m_headers.addValue(p->m_request.m_headers, at, length);
     return 0;
 }
 

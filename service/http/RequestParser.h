@@ -3,6 +3,8 @@
 
 #include "Request.h"
 
+#include <protocol/HeaderAssembler.h>
+
 #include <http_parser.h>
 
 #include <utility>
@@ -70,7 +72,7 @@ private:
     Rejection m_rejection;
     State m_state = State::Idle;
     qsizetype m_headBytes = 0;
-    bool m_lastWasValue = false;
+    protocol::HeaderAssembler m_headers;
     bool m_continueDue = false;
     bool m_keepAlive = true;
 };

@@ -115,7 +115,7 @@ void UpstreamConnection::resetParser()
     m_body.clear();
     m_paused = false;
     m_readPending = false;
-    m_lastWasValue = false;
+    m_headerPieces.reset();
     m_anyByte = false;
     m_headSeen = false;
     m_messageDone = false;
@@ -252,20 +252,14 @@ int UpstreamConnection::onStatus(http_parser *, const char *, size_t)
 int UpstreamConnection::onHeaderField(http_parser *parser, const char *at, size_t length)
 {
     UpstreamConnection *c = self(parser);
-    if (c->m_headers.isEmpty() || c->m_lastWasValue)
-        c->m_headers.append({QByteArray(at, qsizetype(length)), QByteArray()});
-    else
-        c->m_headers.last().first.append(at, qsizetype(length));
-    c->m_lastWasValue = false;
+    c->m_headerPieces.addName(c->m_headers, at, length);
     return 0;
 }
 
 int UpstreamConnection::onHeaderValue(http_parser *parser, const char *at, size_t length)
 {
     UpstreamConnection *c = self(parser);
-    if (!c->m_headers.isEmpty())
-        c->m_headers.last().second.append(at, qsizetype(length));
-    c->m_lastWasValue = true;
+    c->m_headerPieces.addValue(c->m_headers, at, length);
     return 0;
 }
 

@@ -3,6 +3,8 @@
 
 #include "UpstreamTypes.h"
 
+#include <protocol/HeaderAssembler.h>
+
 #include <QObject>
 #include <QPointer>
 
@@ -83,7 +85,7 @@ private:
     http_parser m_parser{};
     HeaderList m_headers;
     QByteArray m_body; ///< body bytes parsed from the current read, not yet delivered
-    bool m_lastWasValue = false;
+    protocol::HeaderAssembler m_headerPieces;
     bool m_anyByte = false;
     bool m_headSeen = false;
     bool m_messageDone = false;
