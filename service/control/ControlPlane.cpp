@@ -63,6 +63,10 @@ std::unique_ptr<ControlPlane> ControlPlane::open(const store::DatabaseConfig &da
 
 void ControlPlane::restoreRateCounts()
 {
+    // The first start on schema 4 converts the old usage_events rows to rollups first.
+    if (!m_usage->flush())
+        qCWarning(lcControl) << "rate limits: usage from before schema 4 is still being converted;"
+                                " counts may start low";
     const auth::TimePoint now = m_limiter.now();
     const QDateTime utcNow =
         QDateTime::fromMSecsSinceEpoch(now.time_since_epoch().count(), Qt::UTC);
@@ -70,12 +74,15 @@ void ControlPlane::restoreRateCounts()
     const qint64 monthStart =
         QDateTime(QDate(utcNow.date().year(), utcNow.date().month(), 1), QTime(0, 0), Qt::UTC)
             .toMSecsSinceEpoch();
-    // 429s were refused before the limiter counted them; everything else was counted.
-    auto q = m_db->query(QStringLiteral("SELECT user_id, "
-                                        "SUM(CASE WHEN ts >= ? THEN 1 ELSE 0 END), COUNT(*) "
-                                        "FROM usage_events WHERE ts >= ? AND user_id IS NOT NULL "
-                                        "AND status <> 429 GROUP BY user_id"),
-                         {dayStart, monthStart});
+    // 429s were refused before the limiter counted them; everything else was counted. Days and
+    // months start on a minute, so the per-minute rollups count them exactly.
+    auto q = m_db->query(
+        QStringLiteral("SELECT user_id, "
+                       "SUM(CASE WHEN minute >= ? THEN requests - status_429 ELSE 0 END), "
+                       "SUM(requests - status_429) "
+                       "FROM usage_rollups WHERE minute >= ? AND user_id IS NOT NULL "
+                       "GROUP BY user_id"),
+        {dayStart, monthStart});
     if (!q) {
         qCWarning(lcControl) << "rate limits start from zero: reading usage failed:"
                              << q.error().toString();
@@ -83,6 +90,7 @@ void ControlPlane::restoreRateCounts()
     }
     int users = 0;
     while (q->next()) {
+        // MySQL hands SUM() over as a DECIMAL string: toLongLong() reads it.
         m_limiter.restoreUsage(QStringLiteral("user:") + q->value(0).toString(),
                                q->value(1).toLongLong(), q->value(2).toLongLong(), now);
         ++users;

@@ -83,7 +83,7 @@ private:
     std::optional<Principal> tokenPrincipal(const QString &tokenHash, qint64 nowMs);
     std::optional<qint64> bootstrapAdmin(const QString &username);
     auth::RateLimits tierLimits(std::optional<qint64> tierId);
-    /** Day and month request counts per user from usage_events, so a restart does not hand
+    /** Day and month request counts per user from usage_rollups, so a restart does not hand
      *  everyone a fresh daily quota. */
     void restoreRateCounts();
 

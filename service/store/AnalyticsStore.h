@@ -2,10 +2,13 @@
 #pragma once
 
 #include "Result.h"
+#include "UsageRecord.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 namespace aisbf::store {
@@ -79,7 +82,8 @@ struct UsageReport
     UsageTotals totals;
 };
 
-/** One usage_events row, with its user's name, as exported. */
+/** One usage event (a request), with its user's name, as exported. id: its batch's id *
+ *  usage_batch::kIdStride + its place in the batch. */
 struct UsageEvent
 {
     qint64 id = 0;
@@ -101,8 +105,10 @@ struct UsageEvent
 };
 
 /**
- * Reads usage_events for analytics: time series by bucket and group, and the raw rows for
- * export. Ranges are half-open, [fromMs, toMs). The same SQL runs on SQLite and MySQL/MariaDB.
+ * Reads usage for analytics: time series by bucket and group from usage_rollups, and the
+ * events for export from usage_batches. Ranges are half-open, [fromMs, toMs), and exact: a
+ * report takes whole minutes from the rollups and the rest of a minute cut by a bound from the
+ * events. The same SQL runs on SQLite and MySQL/MariaDB.
  */
 class AnalyticsStore
 {
@@ -136,6 +142,14 @@ public:
                                      int limit);
 
 private:
+    /** Called per batch with its id, its records and its first_ts; false stops the scan. */
+    using BatchVisitor = std::function<bool(qint64, QList<UsageRecord> &, qint64)>;
+    /** The batches that may hold events of [@p lower, @p toMs), by (first_ts, id). */
+    Status scanBatches(qint64 lower, qint64 toMs, const BatchVisitor &visit);
+    /** The usernames of these users (a deleted one is missing). */
+    Result<QHash<qint64, QString>> namesOf(const QList<qint64> &userIds);
+    Result<QHash<qint64, QString>> namesOf(const QList<UsageRecord> &records);
+
     Database &m_db;
 };
 

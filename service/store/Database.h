@@ -3,7 +3,6 @@
 
 #include "DatabaseConfig.h"
 #include "Result.h"
-#include "SqliteBulk.h"
 
 #include <QMutex>
 #include <QSqlDatabase>
@@ -67,13 +66,6 @@ public:
      * statement is parsed once. No reconnect: a lost link fails the call.
      */
     Result<qint64> execEach(const QString &sql, const QList<QVariantList> &rows);
-    /**
-     * On SQLite: as execEach(), with each row's values bound by @p bindRow from the caller's
-     * own types (sqliteExecRows()). nullopt on other backends: use execEach() there.
-     */
-    std::optional<Result<qint64>> execSqliteRows(const QString &sql, qsizetype rowCount,
-                                                 const SqliteRowBinder &bindRow);
-
     /**
      * Runs @p body in a transaction on this thread's connection: committed when it returns ok,
      * rolled back otherwise. A transaction() inside another joins the outer one. On SQLite the

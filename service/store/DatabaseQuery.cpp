@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Database: statements and transactions (connections are in Database.cpp).
 #include "Database.h"
-
 #include "SqliteBulk.h"
+
 #include "StoreLog.h"
 
 #include <QSqlError>
@@ -128,20 +128,6 @@ Result<qint64> Database::execEach(const QString &sql, const QList<QVariantList> 
         affected += q.numRowsAffected();
     }
     return affected;
-}
-
-std::optional<Result<qint64>> Database::execSqliteRows(const QString &sql, qsizetype rowCount,
-                                                       const SqliteRowBinder &bindRow)
-{
-    if (!isSqlite())
-        return std::nullopt;
-    auto db = connection();
-    if (!db)
-        return Result<qint64>(db.error());
-    std::optional<Result<qint64>> done = sqliteExecRows(*db, sql, rowCount, bindRow);
-    if (done && !*done)
-        qCDebug(lcStore).noquote() << done->error().toString() << "in:" << sql.left(160);
-    return done;
 }
 
 bool Database::inTransaction() const

@@ -105,6 +105,10 @@ QString renderSql(const QString &sql, DatabaseConfig::Backend backend)
                 sqlite ? QLatin1String("TEXT") : QLatin1String("VARCHAR(255)"));
     out.replace(QLatin1String("{TEXT}"),
                 sqlite ? QLatin1String("TEXT") : QLatin1String("MEDIUMTEXT"));
+    out.replace(QLatin1String("{BLOB}"),
+                sqlite ? QLatin1String("BLOB") : QLatin1String("LONGBLOB"));
+    out.replace(QLatin1String("{DIGEST}"),
+                sqlite ? QLatin1String("BLOB") : QLatin1String("BINARY(16)"));
     out.replace(QLatin1String("{TABLE}"),
                 sqlite ? QLatin1String("")
                        : QLatin1String(" ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "

@@ -51,6 +51,8 @@ int latestSchemaVersion();
  * | {ID}        | INTEGER PRIMARY KEY AUTOINCREMENT | BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY|
  * | {KEY}       | TEXT                              | VARCHAR(255) (indexable)                 |
  * | {TEXT}      | TEXT                              | MEDIUMTEXT (JSON documents, up to 16 MB) |
+ * | {BLOB}      | BLOB                              | LONGBLOB                                 |
+ * | {DIGEST}    | BLOB                              | BINARY(16) (an MD5, in a unique key)     |
  * | {TABLE}     | (nothing)                         | ENGINE=InnoDB, utf8mb4, binary collation |
  *
  * The binary collation makes MySQL compare text as SQLite does: "Bob" and "bob" are two names.

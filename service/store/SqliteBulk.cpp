@@ -22,6 +22,11 @@ int bind(sqlite3_stmt *statement, int index, const QVariant &value)
         return sqlite3_bind_int64(statement, index, value.toLongLong());
     case QMetaType::Double:
         return sqlite3_bind_double(statement, index, value.toDouble());
+    case QMetaType::QByteArray: {
+        const auto *bytes = static_cast<const QByteArray *>(value.constData());
+        return sqlite3_bind_blob64(statement, index, bytes->constData(),
+                                   sqlite3_uint64(bytes->size()), SQLITE_TRANSIENT);
+    }
     default: {
         const QByteArray text = value.toString().toUtf8();
         return sqlite3_bind_text(statement, index, text.constData(), int(text.size()),

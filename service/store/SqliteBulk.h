@@ -17,8 +17,8 @@ namespace aisbf::store {
 /**
  * One prepared statement run once per row of @p rows, straight through the sqlite3 C API on
  * the connection Qt's QSQLITE driver opened (QSqlDriver::handle()). QSqlQuery spends ~10 µs of
- * CPU per row on binding and bookkeeping; this path ~1 µs, which is what the usage writer pays
- * per request. nullopt when @p db is not a QSQLITE connection (the caller uses QSqlQuery).
+ * CPU per row on binding and bookkeeping; this path ~1 µs. A QByteArray binds as a BLOB.
+ * nullopt when @p db is not a QSQLITE connection (the caller uses QSqlQuery).
  */
 std::optional<Result<qint64>> sqliteExecEach(QSqlDatabase &db, const QString &sql,
                                              const QList<QVariantList> &rows);

@@ -7,111 +7,44 @@
 #include <QDeadlineTimer>
 #include <QThread>
 
-#include <sqlite3.h>
+#include "UsageBatch.h"
+#include "UsageRollup.h"
+
+#include <QSqlQuery>
 
 namespace aisbf::store {
 
 namespace {
 
-constexpr int kColumns = 14;
 // One transaction takes at most this many batches, so a backlog after an outage is written in
 // pieces instead of one huge transaction.
 constexpr int kBatchesPerTransaction = 20;
 // Attempts left for the final write at stop() before the rest is given up (and logged).
 constexpr int kAttemptsAtStop = 3;
+// Rows of the pre-batch usage_events table converted per transaction.
+constexpr int kLegacyRowsPerTransaction = 4096;
 
-QString insertSql(qsizetype rows)
+const QString kInsertBatchSql = QStringLiteral(
+    "INSERT INTO usage_batches (first_ts, last_ts, events, data) VALUES (?, ?, ?, ?)");
+
+UsageRecord legacyRecord(const QSqlQuery &q)
 {
-    QString sql = QStringLiteral("INSERT INTO usage_events (ts, user_id, token_id, route_kind, "
-                                 "route_id, provider, model, prompt_tokens, completion_tokens, "
-                                 "latency_ms, ttft_ms, status, failovers, cache_hit) VALUES ");
-    sql.reserve(sql.size() + rows * (kColumns * 3 + 4));
-    for (qsizetype i = 0; i < rows; ++i)
-        sql += i == 0 ? QLatin1String("(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-                      : QLatin1String(",(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    return sql;
-}
-
-// The text columns are VARCHAR(255) on MySQL, where strict mode refuses longer values: one
-// overlong model name must not cost a whole batch.
-// A null QString would bind as NULL; the columns are NOT NULL DEFAULT ''.
-QString clip(const QString &s)
-{
-    if (s.isNull())
-        return QStringLiteral("");
-    return s.size() <= 255 ? s : s.left(255);
-}
-
-void appendValues(QVariantList &values, const UsageRecord &r)
-{
-    values << r.ts << nullableInt(r.userId) << nullableInt(r.tokenId) << clip(r.routeKind)
-           << clip(r.routeId) << clip(r.provider) << clip(r.model) << r.promptTokens
-           << r.completionTokens << r.latencyMs << nullableInt(r.ttftMs) << r.status << r.failovers
-           << (r.cacheHit ? 1 : 0);
-}
-
-// A text column's UTF-8, converted once for a run of rows with the same string: a row's route,
-// provider and model come from config, so consecutive rows nearly always share them.
-class Utf8Column
-{
-public:
-    const QByteArray &of(const QString &text)
-    {
-        if (!m_valid || !(text.isSharedWith(m_text) || text == m_text)) {
-            m_text = text;
-            m_utf8 = clip(text).toUtf8();
-            m_valid = true;
-        }
-        return m_utf8;
-    }
-
-private:
-    QString m_text;
-    QByteArray m_utf8;
-    bool m_valid = false;
-};
-
-struct Utf8Columns
-{
-    Utf8Column routeKind, routeId, provider, model;
-};
-
-// One record's values, in insertSql()'s column order, bound without a QVariant in between. The
-// text stays in @p text until the row is stepped (SQLITE_STATIC: SQLite does not copy it).
-int bindRecord(sqlite3_stmt *statement, const UsageRecord &r, Utf8Columns &text)
-{
-    int index = 0;
-    int code = SQLITE_OK;
-    const auto integer = [&](qint64 value) {
-        if (code == SQLITE_OK)
-            code = sqlite3_bind_int64(statement, ++index, value);
-    };
-    const auto nullable = [&](const std::optional<qint64> &value) {
-        if (code == SQLITE_OK)
-            code = value ? sqlite3_bind_int64(statement, ++index, *value)
-                         : sqlite3_bind_null(statement, ++index);
-    };
-    const auto string = [&](Utf8Column &column, const QString &value) {
-        const QByteArray &utf8 = column.of(value);
-        if (code == SQLITE_OK)
-            code = sqlite3_bind_text(statement, ++index, utf8.constData(), int(utf8.size()),
-                                     SQLITE_STATIC);
-    };
-    integer(r.ts);
-    nullable(r.userId);
-    nullable(r.tokenId);
-    string(text.routeKind, r.routeKind);
-    string(text.routeId, r.routeId);
-    string(text.provider, r.provider);
-    string(text.model, r.model);
-    integer(r.promptTokens);
-    integer(r.completionTokens);
-    integer(r.latencyMs);
-    nullable(r.ttftMs);
-    integer(r.status);
-    integer(r.failovers);
-    integer(r.cacheHit ? 1 : 0);
-    return code;
+    UsageRecord r;
+    r.ts = q.value(1).toLongLong();
+    r.userId = optionalInt(q.value(2));
+    r.tokenId = optionalInt(q.value(3));
+    r.routeKind = q.value(4).toString();
+    r.routeId = q.value(5).toString();
+    r.provider = q.value(6).toString();
+    r.model = q.value(7).toString();
+    r.promptTokens = q.value(8).toLongLong();
+    r.completionTokens = q.value(9).toLongLong();
+    r.latencyMs = q.value(10).toLongLong();
+    r.ttftMs = optionalInt(q.value(11));
+    r.status = q.value(12).toInt();
+    r.failovers = q.value(13).toInt();
+    r.cacheHit = q.value(14).toInt() != 0;
+    return r;
 }
 
 } // namespace
@@ -123,9 +56,6 @@ UsageWriter::UsageWriter(Database &db, Options options)
           options.batchSize = qMax(1, options.batchSize);
           options.flushIntervalMs = qMax(1, options.flushIntervalMs);
           options.maxQueued = qMax<qsizetype>(options.batchSize, options.maxQueued);
-          if (options.rowsPerInsert <= 0)
-              options.rowsPerInsert = db.isSqlite() ? 1 : options.batchSize;
-          options.rowsPerInsert = qMin(options.rowsPerInsert, options.batchSize);
           return options;
       }())
 {
@@ -165,15 +95,18 @@ bool UsageWriter::flush(int timeoutMs)
 {
     QMutexLocker lock(&m_mutex);
     const quint64 target = m_enqueued;
-    if (m_finished >= target)
+    const auto done = [&] {
+        return m_finished >= target && !m_converting && !m_rollupsPending;
+    };
+    if (done())
         return true;
     ++m_flushWaiters;
     m_wake.wakeOne();
     const QDeadlineTimer deadline(timeoutMs);
-    while (m_finished < target && !deadline.hasExpired())
+    while (!done() && !deadline.hasExpired())
         m_done.wait(&m_mutex, deadline);
     --m_flushWaiters;
-    return m_finished >= target;
+    return done();
 }
 
 void UsageWriter::stop()
@@ -208,15 +141,25 @@ void UsageWriter::dropOldest(qsizetype count)
 
 void UsageWriter::run()
 {
+    convertLegacyRows();
     QMutexLocker lock(&m_mutex);
+    m_converting = false;
+    m_done.wakeAll();
     int failures = 0;
     int failuresAtStop = 0;
+    QDeadlineTimer rollupsDueAt(m_options.rollupIntervalMs);
     for (;;) {
         const bool due = m_stopping || m_queue.size() >= m_options.batchSize ||
-                         (m_flushWaiters > 0 && !m_queue.isEmpty());
-        if (!due)
-            m_wake.wait(&m_mutex, QDeadlineTimer(m_options.flushIntervalMs));
-        if (m_queue.isEmpty()) {
+                         (m_flushWaiters > 0 && (!m_queue.isEmpty() || m_rollupsPending)) ||
+                         (m_rollupsPending && rollupsDueAt.hasExpired());
+        if (!due) {
+            QDeadlineTimer wakeAt(m_options.flushIntervalMs);
+            if (m_rollupsPending && rollupsDueAt.deadline() < wakeAt.deadline())
+                wakeAt = rollupsDueAt;
+            m_wake.wait(&m_mutex, wakeAt);
+        }
+        const bool writeRollups = m_stopping || m_flushWaiters > 0 || rollupsDueAt.hasExpired();
+        if (m_queue.isEmpty() && !(m_rollupsPending && writeRollups)) {
             if (m_stopping)
                 break;
             continue;
@@ -236,7 +179,7 @@ void UsageWriter::run()
         }
         m_inFlight = batch.size();
         lock.unlock();
-        const Status written = write(batch);
+        const Status written = write(batch, writeRollups);
         const qsizetype writtenCount = batch.size();
         // Freeing a batch (hundreds of records, several strings each) takes tens of
         // microseconds: do it before taking the lock enqueue() needs on the request path.
@@ -253,6 +196,9 @@ void UsageWriter::run()
         if (written && m_spare.capacity() < batch.capacity())
             m_spare.swap(batch);
         m_inFlight = 0;
+        m_rollupsPending = !m_pendingRollups.isEmpty();
+        if (written && writeRollups)
+            rollupsDueAt = QDeadlineTimer(m_options.rollupIntervalMs);
 
         if (written) {
             if (failures > 0)
@@ -270,8 +216,9 @@ void UsageWriter::run()
         if (m_stopping && ++failuresAtStop >= kAttemptsAtStop) {
             const qsizetype lost = batch.size() + m_queue.size();
             qCCritical(lcStore).noquote()
-                << "stopping: dropping" << lost
-                << "usage records the database would not take:" << written.error().toString();
+                << "stopping: dropping" << lost << "usage records"
+                << (m_rollupsPending ? "and the per-minute sums not yet written" : "")
+                << "the database would not take:" << written.error().toString();
             m_queue.clear();
             m_finished += static_cast<quint64>(lost);
             m_rowsDropped.fetch_add(static_cast<quint64>(lost), std::memory_order_relaxed);
@@ -294,104 +241,149 @@ void UsageWriter::run()
     m_db.closeThreadConnection();
 }
 
-Status UsageWriter::write(const QList<UsageRecord> &records)
+Status UsageWriter::write(QList<UsageRecord> &records, bool rollupsDue)
 {
-    Status done = writeBatches(records);
-    if (done || done.error().kind != StoreError::Kind::Constraint)
-        return done;
-    // One record the database refuses would otherwise block the queue for good: write them one
-    // by one and drop only the refused (a failed statement does not end the transaction).
+    auto written = writeRecords(records, rollupsDue);
+    if (written) {
+        m_rowsWritten.fetch_add(static_cast<quint64>(records.size()), std::memory_order_relaxed);
+        m_inserts.fetch_add(static_cast<quint64>(*written), std::memory_order_relaxed);
+        return {};
+    }
+    if (written.error().kind != StoreError::Kind::Constraint)
+        return written.error();
+    // Something the database refuses would otherwise block the queue for good. The sums still
+    // waiting go first, alone: refused, they are dropped (their events are in batches already).
+    // Then the records one by one, each with its own sums; only the refused are dropped (a
+    // failed statement does not end the transaction).
+    if (!m_pendingRollups.isEmpty()) {
+        QList<UsageRecord> none;
+        auto sums = writeRecords(none, true);
+        if (!sums && sums.error().kind != StoreError::Kind::Constraint)
+            return sums.error();
+        if (!sums) {
+            qCWarning(lcStore).noquote()
+                << "dropped usage sums the database refused:" << sums.error().toString();
+            m_pendingRollups = {};
+        }
+    }
     qsizetype refused = 0;
+    qint64 statements = 0;
     StoreError firstRefusal;
-    const QString sql = insertSql(1);
-    done = m_db.transaction([&]() -> Status {
-        QVariantList values;
-        for (const UsageRecord &r : records) {
-            values.clear();
-            appendValues(values, r);
-            auto inserted = m_db.exec(sql, values);
-            if (inserted)
+    Status done = m_db.transaction([&]() -> Status {
+        for (const UsageRecord &r : std::as_const(records)) {
+            QList<UsageRecord> one{r};
+            auto alone = writeRecords(one, true);
+            if (alone) {
+                statements += *alone;
                 continue;
-            if (inserted.error().kind != StoreError::Kind::Constraint)
-                return inserted.error();
+            }
+            if (alone.error().kind != StoreError::Kind::Constraint)
+                return alone.error();
             if (refused++ == 0)
-                firstRefusal = inserted.error();
+                firstRefusal = alone.error();
         }
         return {};
     });
     if (done) {
-        const auto written = static_cast<quint64>(records.size() - refused);
-        m_rowsWritten.fetch_add(written, std::memory_order_relaxed);
-        m_inserts.fetch_add(written, std::memory_order_relaxed);
+        m_rowsWritten.fetch_add(static_cast<quint64>(records.size() - refused),
+                                std::memory_order_relaxed);
+        m_inserts.fetch_add(static_cast<quint64>(statements), std::memory_order_relaxed);
         m_rowsDropped.fetch_add(static_cast<quint64>(refused), std::memory_order_relaxed);
-        qCWarning(lcStore).noquote()
-            << "dropped" << refused
-            << "usage records the database refused:" << firstRefusal.toString();
+        if (refused > 0)
+            qCWarning(lcStore).noquote()
+                << "dropped" << refused
+                << "usage records the database refused:" << firstRefusal.toString();
     }
     return done;
 }
 
-Status UsageWriter::writeBatches(const QList<UsageRecord> &records)
+Result<qint64> UsageWriter::writeRecords(QList<UsageRecord> &records, bool rollupsDue)
 {
-    if (m_options.rowsPerInsert == 1 && m_db.isSqlite()) {
-        // The per-request path on the default backend: one prepared INSERT, typed binding.
-        if (m_fullInsertSql.isEmpty())
-            m_fullInsertSql = insertSql(1);
-        Utf8Columns text;
-        const auto bindRow = [&records, &text](sqlite3_stmt *statement, qsizetype row) {
-            return bindRecord(statement, records.at(row), text);
-        };
-        bool typed = true;
-        Status done = m_db.transaction([&]() -> Status {
-            auto inserted = m_db.execSqliteRows(m_fullInsertSql, records.size(), bindRow);
-            typed = inserted.has_value(); // no sqlite3 handle: the QVariant path below
-            if (inserted && !*inserted)
-                return inserted->error();
-            return {};
-        });
-        if (typed) {
-            if (done) {
-                m_rowsWritten.fetch_add(static_cast<quint64>(records.size()),
-                                        std::memory_order_relaxed);
-                m_inserts.fetch_add(static_cast<quint64>(records.size()),
-                                    std::memory_order_relaxed);
-            }
-            return done;
-        }
+    // Batches of events for export, and the per-minute sums the analytics read: a statement per
+    // batch and, when the sums are due, one per minute and key, however many records.
+    const QList<usage_batch::Slice> slices = usage_batch::slice(records);
+    QList<QVariantList> batches;
+    batches.reserve(slices.size());
+    for (const usage_batch::Slice &slice : slices) {
+        const UsageRecord *first = records.constData() + slice.begin;
+        const qsizetype count = slice.end - slice.begin;
+        batches.append(
+            {first->ts, first[count - 1].ts, qint64(count), usage_batch::encode(first, count)});
     }
-    // Full statements of rowsPerInsert rows share one prepared INSERT; the rest gets its own.
-    const qsizetype perInsert = m_options.rowsPerInsert;
-    const qsizetype fullRows = records.size() / perInsert * perInsert;
-    QList<QVariantList> statements;
-    statements.reserve(fullRows / perInsert);
-    for (qsizetype start = 0; start < fullRows; start += perInsert) {
-        QVariantList values;
-        values.reserve(perInsert * kColumns);
-        for (qsizetype i = start; i < start + perInsert; ++i)
-            appendValues(values, records.at(i));
-        statements.append(std::move(values));
+    usage_rollup::Accumulator sums = m_pendingRollups;
+    sums.add(records.constData(), records.size());
+    QList<QVariantList> rollups;
+    if (rollupsDue) {
+        for (const usage_rollup::Row &row : sums.rows())
+            rollups.append(usage_rollup::upsertValues(row));
     }
-    QVariantList rest;
-    for (qsizetype i = fullRows; i < records.size(); ++i)
-        appendValues(rest, records.at(i));
-    if (m_fullInsertSql.isEmpty())
-        m_fullInsertSql = insertSql(perInsert);
+    if (m_upsertSql.isEmpty())
+        m_upsertSql = usage_rollup::upsertSql(m_db.isSqlite());
 
     Status done = m_db.transaction([&]() -> Status {
-        if (!statements.isEmpty())
-            if (auto inserted = m_db.execEach(m_fullInsertSql, statements); !inserted)
-                return inserted.error();
-        if (!rest.isEmpty())
-            if (auto inserted = m_db.exec(insertSql(records.size() - fullRows), rest); !inserted)
-                return inserted.error();
+        // The rollups first: when write() goes record by record, a refused one leaves nothing.
+        if (auto upserted = m_db.execEach(m_upsertSql, rollups); !upserted)
+            return upserted.error();
+        if (auto inserted = m_db.execEach(kInsertBatchSql, batches); !inserted)
+            return inserted.error();
         return {};
     });
-    if (done) {
-        m_rowsWritten.fetch_add(static_cast<quint64>(records.size()), std::memory_order_relaxed);
-        m_inserts.fetch_add(static_cast<quint64>(statements.size() + (rest.isEmpty() ? 0 : 1)),
-                            std::memory_order_relaxed);
+    if (!done)
+        return done.error();
+    m_pendingRollups = rollupsDue ? usage_rollup::Accumulator() : std::move(sums);
+    return qint64(batches.size() + rollups.size());
+}
+
+Status UsageWriter::convertLegacyRows()
+{
+    // Before schema 4 each request was a usage_events row. They become batches and rollups
+    // like new records, a transaction at a time (FOR UPDATE: two MySQL nodes starting together
+    // do not both convert the same rows), and leave usage_events.
+    const QString select =
+        QStringLiteral("SELECT id, ts, user_id, token_id, route_kind, route_id, provider, model,"
+                       " prompt_tokens, completion_tokens, latency_ms, ttft_ms, status,"
+                       " failovers, cache_hit FROM usage_events ORDER BY id LIMIT %1%2")
+            .arg(kLegacyRowsPerTransaction)
+            .arg(m_db.isSqlite() ? QLatin1String("") : QLatin1String(" FOR UPDATE"));
+    qint64 converted = 0;
+    for (;;) {
+        qsizetype rows = 0;
+        Status done = m_db.transaction([&]() -> Status {
+            auto q = m_db.query(select);
+            if (!q)
+                return q.error();
+            QList<UsageRecord> records;
+            qint64 lastId = 0;
+            while (q->next()) {
+                lastId = q->value(0).toLongLong();
+                records.append(legacyRecord(*q));
+            }
+            rows = records.size();
+            if (rows == 0)
+                return {};
+            if (auto written = writeRecords(records, true); !written)
+                return written.error();
+            if (auto deleted =
+                    m_db.exec(QStringLiteral("DELETE FROM usage_events WHERE id <= ?"), {lastId});
+                !deleted)
+                return deleted.error();
+            return {};
+        });
+        if (!done) {
+            qCWarning(lcStore).noquote()
+                << "converting usage_events rows to usage batches failed; they stay where they"
+                   " are until the next start:"
+                << done.error().toString();
+            return done;
+        }
+        if (rows == 0)
+            break;
+        converted += rows;
     }
-    return done;
+    if (converted > 0)
+        qCInfo(lcStore) << "converted" << converted
+                        << "usage_events rows (schema 3 and before) to usage batches and rollups";
+    return {};
 }
 
 } // namespace aisbf::store

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "Result.h"
+#include "UsageRecord.h"
+#include "UsageRollup.h"
 
 #include <QList>
 #include <QMutex>
@@ -18,33 +20,18 @@ namespace aisbf::store {
 
 class Database;
 
-/** One finished request, as the usage_events table keeps it. */
-struct UsageRecord
-{
-    qint64 ts = 0; ///< ms since the epoch; 0 means "when enqueued"
-    std::optional<qint64> userId;
-    std::optional<qint64> tokenId;
-    QString routeKind; ///< "provider", "rotation", "autoselect", "user-rotation", ...
-    QString routeId;
-    QString provider;
-    QString model;
-    qint64 promptTokens = 0;
-    qint64 completionTokens = 0;
-    qint64 latencyMs = 0;
-    std::optional<qint64> ttftMs; ///< time to first token, for streams
-    int status = 0;               ///< HTTP status sent to the client
-    int failovers = 0;            ///< attempts that failed before the one that answered
-    bool cacheHit = false;
-};
-
 /**
  * Writes usage records off the request path. enqueue() only appends to a queue under a mutex;
  * a thread of its own (with its own connection) writes what is queued every flushInterval, or
- * at once when batchSize records wait, as multi-row INSERTs in one transaction.
+ * at once when batchSize records wait, in one transaction: the records as usage_batches rows
+ * (usage_batch::encode), and every rollupInterval their sums per minute and key as
+ * usage_rollups upserts (usage_rollup::Accumulator) — a few statements per write however many
+ * records. A crash loses what is queued and the sums of the last rollupInterval.
  *
  * If the database fails, the records stay queued and the write is retried; past maxQueued the
  * oldest are dropped (counted in rowsDropped(), logged). stop() and the destructor write
- * everything still queued before they return.
+ * everything still queued before they return. At start the thread first converts the rows of
+ * the old per-request usage_events table (schema 3 and before) to batches and rollups.
  */
 class UsageWriter
 {
@@ -52,17 +39,14 @@ public:
     struct Options
     {
         int flushIntervalMs = 100;
-        int batchSize = 500; ///< queue depth that wakes the writer; rows per INSERT at most
+        int batchSize = 500; ///< queue depth that wakes the writer
         /**
-         * Rows per INSERT statement; the statement is prepared once per transaction and reused.
-         * 0 picks per backend, as measured (aisbf-usage-writer-bench, 2 cores):
-         * - MySQL/MariaDB: batchSize (a round trip per statement): 500 rows ~73k rows/s, 1 row
-         *   ~10k rows/s.
-         * - SQLite: 1 (no round trips; Qt's QSQLITE binds "?" as named parameters, which SQLite
-         *   looks up linearly, so wide statements cost more per row): 1 row ~107k rows/s, 500
-         *   rows ~42k rows/s.
+         * How long the per-minute sums gather in memory before they are added to
+         * usage_rollups (flush() and stop() write them at once). A write then costs one upsert
+         * per minute and key per interval, not per write: with many keys (users × tokens ×
+         * routes) that is most of the writer's work.
          */
-        int rowsPerInsert = 0;
+        int rollupIntervalMs = 1000;
         qsizetype maxQueued = 1'000'000; ///< memory bound while the database is away
         int retryDelayMs = 1000;         ///< after a failed write
     };
@@ -76,18 +60,19 @@ public:
     /** Queues @p record; never waits for the database. Thread-safe. */
     void enqueue(UsageRecord record);
     /**
-     * Waits until every record enqueued before this call is written (or dropped). Returns false
+     * Waits until every record enqueued before this call is written (or dropped), and the
+     * conversion of old usage_events rows at start has ended. Returns false
      * when that took longer than @p timeoutMs (the database is down, say).
      */
     bool flush(int timeoutMs = 30'000);
     /** Writes everything still queued, then ends the thread. Later enqueues are dropped. */
     void stop();
 
-    /** The options in use (rowsPerInsert resolved). */
+    /** The options in use. */
     const Options &options() const { return m_options; }
     /** Rows inserted since start. */
     quint64 rowsWritten() const { return m_rowsWritten.load(std::memory_order_relaxed); }
-    /** INSERT statements executed (each carries up to batchSize rows). */
+    /** Statements executed: a batch insert or a rollup upsert each. */
     quint64 insertsExecuted() const { return m_inserts.load(std::memory_order_relaxed); }
     /** Rows given up on: queue overflow, enqueued after stop(), or unwritable at stop(). */
     quint64 rowsDropped() const { return m_rowsDropped.load(std::memory_order_relaxed); }
@@ -96,8 +81,14 @@ public:
 
 private:
     void run();
-    Status write(const QList<UsageRecord> &records);
-    Status writeBatches(const QList<UsageRecord> &records);
+    /**
+     * Writes @p records (sorted by time on the way) and, when @p rollupsDue, the sums waiting
+     * with theirs; drops what the database refuses.
+     */
+    Status write(QList<UsageRecord> &records, bool rollupsDue);
+    /** One transaction of batches and (when due) rollups; the statements it executed. */
+    Result<qint64> writeRecords(QList<UsageRecord> &records, bool rollupsDue);
+    Status convertLegacyRows();
     void dropOldest(qsizetype count); // m_mutex held
 
     Database &m_db;
@@ -114,7 +105,10 @@ private:
     int m_flushWaiters = 0;
     bool m_stopping = false;
     bool m_overflowLogged = false;
-    QString m_fullInsertSql; ///< the writer thread's INSERT of rowsPerInsert rows, built once
+    bool m_converting = true;      ///< old usage_events rows are being converted (start)
+    bool m_rollupsPending = false; ///< m_pendingRollups is not empty
+    QString m_upsertSql;           ///< the writer thread's rollup upsert, built once
+    usage_rollup::Accumulator m_pendingRollups; ///< written sums not yet upserted (writer thread)
 
     std::atomic<quint64> m_rowsWritten{0};
     std::atomic<quint64> m_inserts{0};

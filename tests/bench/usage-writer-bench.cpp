@@ -2,7 +2,7 @@
 // How many usage records per second the UsageWriter sustains, on SQLite and on MariaDB.
 //
 //   aisbf-usage-writer-bench [--rate 5000] [--seconds 10] [--burst 200000]
-//                            [--backend sqlite|mariadb] [--rows-per-insert N]
+//                            [--backend sqlite|mariadb]
 //
 // Paced: enqueue at a fixed rate for a while, sampling the queue depth every 100 ms; a depth
 // that keeps growing means the writer does not keep up. Burst: enqueue N at once and time
@@ -157,15 +157,11 @@ int main(int argc, char *argv[])
     const QCommandLineOption backendOption(QStringLiteral("backend"),
                                            QStringLiteral("sqlite or mariadb (default: both)"),
                                            QStringLiteral("name"));
-    const QCommandLineOption rowsOption(QStringLiteral("rows-per-insert"),
-                                        QStringLiteral("rows per INSERT (0: per backend)"),
-                                        QStringLiteral("n"), QStringLiteral("0"));
-    parser.addOptions({rateOption, secondsOption, burstOption, backendOption, rowsOption});
+    parser.addOptions({rateOption, secondsOption, burstOption, backendOption});
     parser.process(app);
     const int rate = qMax(1, parser.value(rateOption).toInt());
     const int seconds = qMax(1, parser.value(secondsOption).toInt());
     const int burstCount = qMax(1, parser.value(burstOption).toInt());
-    g_options.rowsPerInsert = parser.value(rowsOption).toInt();
     const QStringList backends = parser.isSet(backendOption)
                                      ? QStringList{parser.value(backendOption)}
                                      : StoreTestEnv::backends();

@@ -376,16 +376,21 @@ void TestAdminApi::usageAndAuditAreRecorded()
     aisbf::control::ControlPlane *plane = gateway->controlPlane();
     QVERIFY(plane->usage().flush(10'000));
     const qint64 userId = plane->users().findByUsername(s("judy"))->id;
+    const QList<aisbf::store::UsageRecord> usage = storedUsage(plane->database());
+    const auto byJudy = [&](const auto &also) {
+        return std::count_if(usage.cbegin(), usage.cend(),
+                             [&](const auto &r) { return r.userId == userId && also(r); });
+    };
+    QCOMPARE(byJudy([](const auto &) { return true; }), 4);
+    QCOMPARE(byJudy([](const auto &r) {
+                 return r.status == 200 && r.provider == QLatin1String("p") &&
+                        r.model == QLatin1String("m") && r.promptTokens > 0;
+             }),
+             3);
     QCOMPARE(scalar(plane->database(),
-                    QStringLiteral("SELECT COUNT(*) FROM usage_events WHERE user_id = ?"),
+                    QStringLiteral("SELECT SUM(requests) FROM usage_rollups WHERE user_id = ?"),
                     {userId}),
-             qint64(4));
-    QCOMPARE(scalar(plane->database(),
-                    QStringLiteral(
-                        "SELECT COUNT(*) FROM usage_events WHERE user_id = ? AND status = 200 "
-                        "AND provider = 'p' AND model = 'm' AND prompt_tokens > 0"),
-                    {userId}),
-             qint64(3));
+             4);
 
     const HttpReply audit = client.get("/api/admin/audit", bearer(kGlobal));
     QCOMPARE(audit.status, 200);

@@ -28,7 +28,9 @@ void TestControlPlane::restartKeepsDailyAndMonthlyCounts()
     STORE_OPEN_DB(m_env, backend, db);
 
     // User 7: 3 answered today, 1 refused with 429 today (never counted), 2 earlier this month
-    // (when today is not the 1st), 5 last month. User 8: 1 today.
+    // (when today is not the 1st), 5 last month. User 8: 1 today. Written as schema 3 did, one
+    // usage_events row each: the control plane's usage writer converts them to rollups at
+    // start, and the counts are restored from those.
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const QDate today = QDateTime::fromMSecsSinceEpoch(now, Qt::UTC).date();
     const qint64 dayStart = QDateTime(today, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();

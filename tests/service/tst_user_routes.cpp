@@ -1123,31 +1123,47 @@ void TestUserRoutes::usageRowsNameTheUserRoute()
     aisbf::control::ControlPlane *plane = gateway->controlPlane();
     QVERIFY(plane->usage().flush(10'000));
     const qint64 aliceId = plane->users().findByUsername(s("alice"))->id;
-    const auto count = [&](const char *where, const QVariantList &values) {
-        return scalar(plane->database(),
-                      QStringLiteral("SELECT COUNT(*) FROM usage_events WHERE ") +
-                          QLatin1String(where),
-                      values);
+    const QList<aisbf::store::UsageRecord> usage = storedUsage(plane->database());
+    // Alice's events that match @p also.
+    const auto count = [&](const auto &also) {
+        return std::count_if(usage.cbegin(), usage.cend(),
+                             [&](const auto &r) { return r.userId == aliceId && also(r); });
     };
-    QCOMPARE(count("user_id = ?", {aliceId}), qint64(6));
-    QCOMPARE(count("user_id = ? AND token_id IS NOT NULL AND route_kind = 'user-rotation' AND "
-                   "route_id = 'r' AND provider = 'mine' AND model = 'm' AND status = 200",
-                   {aliceId}),
-             qint64(2));
-    QCOMPARE(count("user_id = ? AND route_kind = 'user-provider' AND route_id = 'mine/m' AND "
-                   "provider = 'mine' AND status = 200",
-                   {aliceId}),
-             qint64(1));
-    QCOMPARE(count("user_id = ? AND route_kind = 'provider' AND route_id = 'p/m' AND "
-                   "provider = 'p'",
-                   {aliceId}),
-             qint64(1));
-    QCOMPARE(count("user_id = ? AND route_kind = 'user-autoselect' AND route_id = 'a' AND "
-                   "status = 501",
-                   {aliceId}),
-             qint64(1));
-    QCOMPARE(count("user_id = ? AND token_id IS NULL AND route_kind = 'user-rotation'", {aliceId}),
-             qint64(1));
+    const auto any = [](const auto &) {
+        return true;
+    };
+    QCOMPARE(count(any), 6);
+    QCOMPARE(count([](const auto &r) {
+                 return r.tokenId && r.routeKind == QLatin1String("user-rotation") &&
+                        r.routeId == QLatin1String("r") && r.provider == QLatin1String("mine") &&
+                        r.model == QLatin1String("m") && r.status == 200;
+             }),
+             2);
+    QCOMPARE(count([](const auto &r) {
+                 return r.routeKind == QLatin1String("user-provider") &&
+                        r.routeId == QLatin1String("mine/m") &&
+                        r.provider == QLatin1String("mine") && r.status == 200;
+             }),
+             1);
+    QCOMPARE(count([](const auto &r) {
+                 return r.routeKind == QLatin1String("provider") &&
+                        r.routeId == QLatin1String("p/m") && r.provider == QLatin1String("p");
+             }),
+             1);
+    QCOMPARE(count([](const auto &r) {
+                 return r.routeKind == QLatin1String("user-autoselect") &&
+                        r.routeId == QLatin1String("a") && r.status == 501;
+             }),
+             1);
+    QCOMPARE(count([](const auto &r) {
+                 return !r.tokenId && r.routeKind == QLatin1String("user-rotation");
+             }),
+             1);
+    // The rollups count the same requests.
+    QCOMPARE(scalar(plane->database(),
+                    QStringLiteral("SELECT SUM(requests) FROM usage_rollups WHERE user_id = ?"),
+                    {aliceId}),
+             6);
 }
 
 void TestUserRoutes::deletingAUserDropsTheirRoutes()

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "StoreTestEnv.h"
 
+#include "store/UsageBatch.h"
+
 #include <QCoreApplication>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -134,4 +136,25 @@ qint64 scalar(Database &db, const QString &sql, const QVariantList &values)
         return -1;
     }
     return q->next() ? q->value(0).toLongLong() : -1;
+}
+
+QList<aisbf::store::UsageRecord> storedUsage(aisbf::store::Database &db)
+{
+    QList<aisbf::store::UsageRecord> all;
+    auto q = db.query(QStringLiteral("SELECT id, data, events FROM usage_batches ORDER BY id"));
+    if (!q) {
+        qWarning("reading usage batches: %s", qPrintable(q.error().toString()));
+        return {};
+    }
+    while (q->next()) {
+        auto batch = aisbf::store::usage_batch::decode(q->value(1).toByteArray());
+        if (!batch || batch->size() != q->value(2).toLongLong()) {
+            qWarning("usage batch %lld: %s", q->value(0).toLongLong(),
+                     batch ? "another number of events than its row says"
+                           : qPrintable(batch.error().toString()));
+            return {};
+        }
+        all += *batch;
+    }
+    return all;
 }

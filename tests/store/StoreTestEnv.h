@@ -3,7 +3,9 @@
 
 #include "store/Database.h"
 #include "store/DatabaseConfig.h"
+#include "store/UsageRecord.h"
 
+#include <QList>
 #include <QStringList>
 #include <QTemporaryDir>
 
@@ -82,3 +84,9 @@ template <typename R> QByteArray why(const R &result)
 
 /** The first column of the first row of @p sql, as an integer (counts). -1 on error. */
 qint64 scalar(aisbf::store::Database &db, const QString &sql, const QVariantList &values = {});
+
+/**
+ * Every usage event in @p db's usage_batches, in batch order; empty (with a warning) when a
+ * batch cannot be read or holds another number of events than its row says.
+ */
+QList<aisbf::store::UsageRecord> storedUsage(aisbf::store::Database &db);

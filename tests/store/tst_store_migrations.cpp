@@ -29,6 +29,8 @@ private Q_SLOTS:
     void fromV1ToV2();
     void fromV2ToV3_data() { StoreTestEnv::addBackendRows(); }
     void fromV2ToV3();
+    void fromV3ToV4_data() { StoreTestEnv::addBackendRows(); }
+    void fromV3ToV4();
     void interruptedMigrationResumes_data() { StoreTestEnv::addBackendRows(); }
     void interruptedMigrationResumes();
     void newerSchemaIsRefused_data() { StoreTestEnv::addBackendRows(); }
@@ -49,6 +51,8 @@ const QStringList kTables = {
     QStringLiteral("admin_sessions"),
     QStringLiteral("user_routes"),
     QStringLiteral("usage_events"),
+    QStringLiteral("usage_batches"),
+    QStringLiteral("usage_rollups"),
     QStringLiteral("audit_log"),
 };
 constexpr qint64 kNow = 1'700'000'000'000;
@@ -78,7 +82,7 @@ void TestStoreMigrations::listIsOrdered()
         QVERIFY(!m.name.isEmpty());
         QVERIFY(!m.steps.isEmpty());
     }
-    QCOMPARE(latestSchemaVersion(), 3);
+    QCOMPARE(latestSchemaVersion(), 4);
 }
 
 void TestStoreMigrations::renderSql_data()
@@ -118,9 +122,11 @@ void TestStoreMigrations::fromEmpty()
     QCOMPARE(*db.schemaVersion(), 0);
     auto applied = db.open();
     QVERIFY2(applied, why(applied).constData());
-    QCOMPARE(*applied, 3);
-    QCOMPARE(*db.schemaVersion(), 3);
-    QCOMPARE(recordedVersions(db), (QList<int>{1, 2, 3}));
+    QCOMPARE(*applied, 4);
+    QCOMPARE(*db.schemaVersion(), 4);
+    QCOMPARE(recordedVersions(db), (QList<int>{1, 2, 3, 4}));
+    QVERIFY(
+        *db.hasIndex(QStringLiteral("usage_batches"), QStringLiteral("usage_batches_first_ts")));
     for (const QString &table : kTables)
         QVERIFY2(*db.hasTable(table), qPrintable(table));
     QVERIFY(*db.hasIndex(QStringLiteral("usage_events"), QStringLiteral("usage_events_ts")));
@@ -137,7 +143,7 @@ void TestStoreMigrations::rerunAppliesNothing()
     {
         Database first(config);
         first.setClock([] { return kNow; });
-        QCOMPARE(*first.open(), 3);
+        QCOMPARE(*first.open(), 4);
         QCOMPARE(*first.open(), 0); // the same object, again
     }
     Database second(config);
@@ -145,7 +151,7 @@ void TestStoreMigrations::rerunAppliesNothing()
     auto applied = second.open();
     QVERIFY2(applied, why(applied).constData());
     QCOMPARE(*applied, 0);
-    QCOMPARE(recordedVersions(second), (QList<int>{1, 2, 3})); // applied_at untouched
+    QCOMPARE(recordedVersions(second), (QList<int>{1, 2, 3, 4})); // applied_at untouched
 }
 
 void TestStoreMigrations::fromV1ToV2()
@@ -170,9 +176,9 @@ void TestStoreMigrations::fromV1ToV2()
     v2.setClock([] { return kNow; });
     auto applied = v2.open();
     QVERIFY2(applied, why(applied).constData());
-    QCOMPARE(*applied, 2);
-    QCOMPARE(*v2.schemaVersion(), 3);
-    QCOMPARE(recordedVersions(v2), (QList<int>{1, 2, 3}));
+    QCOMPARE(*applied, 3);
+    QCOMPARE(*v2.schemaVersion(), 4);
+    QCOMPARE(recordedVersions(v2), (QList<int>{1, 2, 3, 4}));
     QVERIFY(!*v2.hasIndex(QStringLiteral("usage_events"), QStringLiteral("usage_events_route_ts")));
     QVERIFY(*v2.hasIndex(QStringLiteral("audit_log"), QStringLiteral("audit_log_ts")));
     QCOMPARE(scalar(v2, QStringLiteral("SELECT COUNT(*) FROM users WHERE username = 'kept'")), 1);
@@ -198,7 +204,7 @@ void TestStoreMigrations::fromV2ToV3()
     }
     Database v3(config);
     v3.setClock([] { return kNow; });
-    auto applied = v3.open();
+    auto applied = v3.open(3);
     QVERIFY2(applied, why(applied).constData());
     QCOMPARE(*applied, 1);
     QCOMPARE(*v3.schemaVersion(), 3);
@@ -244,6 +250,61 @@ void TestStoreMigrations::fromV2ToV3()
              2);
 }
 
+void TestStoreMigrations::fromV3ToV4()
+{
+    // Migration 4 adds the batch and rollup tables; the old rows stay in usage_events until a
+    // usage writer converts them (tst_usage_writer: convertsOldRows).
+    QFETCH(QString, backend);
+    STORE_FRESH_CONFIG(m_env, backend, config);
+    {
+        Database v3(config);
+        v3.setClock([] { return kNow; });
+        QCOMPARE(*v3.open(3), 3);
+        QVERIFY(v3.exec(QStringLiteral("INSERT INTO usage_events (ts, route_kind, route_id) "
+                                       "VALUES (?, 'rotation', 'coding')"),
+                        {kNow}));
+    }
+    Database v4(config);
+    v4.setClock([] { return kNow; });
+    auto applied = v4.open();
+    QVERIFY2(applied, why(applied).constData());
+    QCOMPARE(*applied, 1);
+    QCOMPARE(*v4.schemaVersion(), 4);
+    QCOMPARE(scalar(v4, QStringLiteral("SELECT COUNT(*) FROM usage_events")), 1);
+    QCOMPARE(scalar(v4, QStringLiteral("SELECT COUNT(*) FROM usage_batches")), 0);
+    QCOMPARE(scalar(v4, QStringLiteral("SELECT COUNT(*) FROM usage_rollups")), 0);
+    // One row per minute and key: a second row of the same minute and digest is refused.
+    const QString rollup = QStringLiteral("INSERT INTO usage_rollups (minute, key_digest) "
+                                          "VALUES (?, ?)");
+    const QByteArray digest(16, '\x7f');
+    QVERIFY(v4.exec(rollup, {kNow, digest}));
+    QVERIFY(v4.exec(rollup, {kNow + 60'000, digest}));
+    auto twice = v4.exec(rollup, {kNow, digest});
+    QVERIFY(!twice);
+    QCOMPARE(twice.error().kind, StoreError::Kind::Conflict);
+    if (backend != QLatin1String("sqlite"))
+        return;
+    // The analytics read a minute range through the unique key; the export a first_ts range
+    // through its index.
+    const auto plan = [&v4](const QString &sql) {
+        QStringList steps;
+        auto q = v4.query(QStringLiteral("EXPLAIN QUERY PLAN ") + sql, {kNow, kNow + 1000});
+        while (q && q->next())
+            steps.append(q->value(3).toString());
+        return steps.join(u'\n');
+    };
+    const QString report = plan(QStringLiteral("SELECT e.minute / 3600000 AS b, SUM(requests)"
+                                               " FROM usage_rollups e WHERE e.minute >= ?"
+                                               " AND e.minute < ? GROUP BY b"));
+    QVERIFY2(report.contains(QLatin1String("USING INDEX sqlite_autoindex_usage_rollups_1")),
+             qPrintable(report));
+    const QString batches = plan(QStringLiteral("SELECT id, data FROM usage_batches"
+                                                " WHERE first_ts >= ? AND first_ts < ?"
+                                                " ORDER BY first_ts, id"));
+    QVERIFY2(batches.contains(QLatin1String("USING INDEX usage_batches_first_ts")),
+             qPrintable(batches));
+}
+
 void TestStoreMigrations::interruptedMigrationResumes()
 {
     // MySQL commits each DDL statement by itself: a migration stopped after its first step leaves
@@ -257,9 +318,9 @@ void TestStoreMigrations::interruptedMigrationResumes()
                                    "ON usage_events (route_kind, route_id, ts)")));
     auto applied = db.open();
     QVERIFY2(applied, why(applied).constData());
-    QCOMPARE(*applied, 2);
+    QCOMPARE(*applied, 3);
     QVERIFY(*db.hasIndex(QStringLiteral("audit_log"), QStringLiteral("audit_log_ts")));
-    QCOMPARE(recordedVersions(db), (QList<int>{1, 2, 3}));
+    QCOMPARE(recordedVersions(db), (QList<int>{1, 2, 3, 4}));
 }
 
 void TestStoreMigrations::newerSchemaIsRefused()

@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// UsageWriter: every record written exactly once, in batches, on a timer or when a batch is full,
-// nothing lost at stop(), enqueues racing the writer, retries after failures, the queue bound.
-// Every test runs on SQLite and on MariaDB (see StoreTestEnv).
+// UsageWriter: every record written exactly once (an event of a usage batch, counted once in the
+// rollups), a few statements per write, on a timer or when a batch is full, nothing lost at
+// stop(), enqueues racing the writer, retries after failures, the queue bound, a refused record
+// dropped alone, old usage_events rows converted. Every test runs on SQLite and on MariaDB (see
+// StoreTestEnv).
 #include "StoreTestEnv.h"
 
+#include "store/UsageBatch.h"
 #include "store/UsageWriter.h"
 
 #include <QElapsedTimer>
+#include <QSet>
 #include <QSqlQuery>
 #include <QTest>
 #include <QThread>
 
+#include <limits>
 #include <memory>
 
 using namespace aisbf::store;
@@ -24,6 +29,10 @@ private Q_SLOTS:
 
     void writesEachRecordOnce_data();
     void writesEachRecordOnce();
+    void fewStatementsPerWrite_data();
+    void fewStatementsPerWrite();
+    void sumsGatherBetweenWrites_data() { StoreTestEnv::addBackendRows(); }
+    void sumsGatherBetweenWrites();
     void fieldsRoundTrip_data() { StoreTestEnv::addBackendRows(); }
     void fieldsRoundTrip();
     void timerFlushes_data() { StoreTestEnv::addBackendRows(); }
@@ -40,6 +49,8 @@ private Q_SLOTS:
     void fullQueueDropsOldest();
     void refusedRecordIsDroppedAlone_data() { StoreTestEnv::addBackendRows(); }
     void refusedRecordIsDroppedAlone();
+    void convertsOldRows_data() { StoreTestEnv::addBackendRows(); }
+    void convertsOldRows();
 
 private:
     StoreTestEnv m_env;
@@ -63,14 +74,34 @@ UsageRecord record(qint64 n)
     return r;
 }
 
+QList<UsageRecord> events(Database &db)
+{
+    return storedUsage(db);
+}
+
+// The events, checked against the rollups: every event counted there once.
 qint64 rows(Database &db)
 {
-    return scalar(db, QStringLiteral("SELECT COUNT(*) FROM usage_events"));
+    const qint64 count = events(db).size();
+    const qint64 rolledUp =
+        scalar(db, QStringLiteral("SELECT COALESCE(SUM(requests), 0) FROM usage_rollups"));
+    return count == rolledUp ? count : -1 - rolledUp;
 }
 
 qint64 distinctRows(Database &db)
 {
-    return scalar(db, QStringLiteral("SELECT COUNT(DISTINCT prompt_tokens) FROM usage_events"));
+    QSet<qint64> prompts;
+    for (const UsageRecord &r : events(db))
+        prompts.insert(r.promptTokens);
+    return prompts.size();
+}
+
+qint64 smallestPrompt(Database &db)
+{
+    qint64 smallest = std::numeric_limits<qint64>::max();
+    for (const UsageRecord &r : events(db))
+        smallest = std::min(smallest, r.promptTokens);
+    return smallest;
 }
 
 Status rename(Database &db, const char *from, const char *to)
@@ -87,15 +118,13 @@ void TestUsageWriter::writesEachRecordOnce_data()
     QTest::addColumn<QString>("backend");
     QTest::addColumn<int>("count");
     QTest::addColumn<int>("batchSize");
-    QTest::addColumn<int>("rowsPerInsert"); // 0: the backend's default
     for (const QString &backend : StoreTestEnv::backends()) {
         const QByteArray name = backend.toUtf8();
         const char *b = name.constData();
-        QTest::addRow("%s/one", b) << backend << 1 << 500 << 0;
-        QTest::addRow("%s/one batch", b) << backend << 500 << 500 << 0;
-        QTest::addRow("%s/batches and a rest", b) << backend << 2345 << 500 << 0;
-        QTest::addRow("%s/multi-row batches and a rest", b) << backend << 2345 << 500 << 500;
-        QTest::addRow("%s/small multi-row batches", b) << backend << 1000 << 7 << 7;
+        QTest::addRow("%s/one", b) << backend << 1 << 500;
+        QTest::addRow("%s/one batch", b) << backend << 500 << 500;
+        QTest::addRow("%s/batches and a rest", b) << backend << 2345 << 500;
+        QTest::addRow("%s/small batches", b) << backend << 1000 << 7;
     }
 }
 
@@ -104,14 +133,10 @@ void TestUsageWriter::writesEachRecordOnce()
     QFETCH(QString, backend);
     QFETCH(int, count);
     QFETCH(int, batchSize);
-    QFETCH(int, rowsPerInsert);
     STORE_OPEN_DB(m_env, backend, db);
     UsageWriter::Options options;
     options.batchSize = batchSize;
-    options.rowsPerInsert = rowsPerInsert;
     UsageWriter writer(db, options);
-    const int perInsert = writer.options().rowsPerInsert;
-    QCOMPARE(perInsert, rowsPerInsert != 0 ? rowsPerInsert : db.isSqlite() ? 1 : batchSize);
     for (int i = 0; i < count; ++i)
         writer.enqueue(record(i));
     QVERIFY(writer.flush());
@@ -120,14 +145,67 @@ void TestUsageWriter::writesEachRecordOnce()
     QCOMPARE(writer.rowsDropped(), 0u);
     QCOMPARE(rows(db), count);
     QCOMPARE(distinctRows(db), count);
-    // Never more rows per INSERT than perInsert; and when a whole batch was taken at once, a
-    // multi-row INSERT carried it.
-    QVERIFY(writer.insertsExecuted() >= quint64((count + perInsert - 1) / perInsert));
-    QVERIFY(writer.insertsExecuted() <= quint64(count));
-    if (perInsert > 1 && count >= batchSize)
-        QVERIFY(writer.insertsExecuted() < quint64(count));
+    // A batch insert per write, and a rollup upsert per second at most (one key, one minute).
+    QVERIFY(writer.insertsExecuted() >= 2);
+    QVERIFY(writer.insertsExecuted() <= 2u * quint64(count));
     QVERIFY(writer.flush()); // nothing queued: returns at once
     QCOMPARE(rows(db), count);
+}
+
+void TestUsageWriter::fewStatementsPerWrite_data()
+{
+    StoreTestEnv::addBackendRows();
+}
+
+void TestUsageWriter::fewStatementsPerWrite()
+{
+    QFETCH(QString, backend);
+    STORE_OPEN_DB(m_env, backend, db);
+    UsageWriter::Options options;
+    options.flushIntervalMs = 600'000; // one write, at flush()
+    options.batchSize = 100'000;
+    UsageWriter writer(db, options);
+    // 5,000 records 20 ms apart from 20 s into a minute: 100 s, so two batches (a batch spans
+    // at most 60 s) and two minutes of one key.
+    for (int i = 0; i < 5000; ++i) {
+        UsageRecord r = record(i);
+        r.ts = 1'700'000'000'000 + 20 * i;
+        writer.enqueue(r);
+    }
+    QVERIFY(writer.flush());
+    QCOMPARE(writer.insertsExecuted(), 4u);
+    QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM usage_batches")), 2);
+    QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM usage_rollups")), 2);
+    QCOMPARE(rows(db), 5000);
+    QCOMPARE(scalar(db, QStringLiteral("SELECT MAX(last_ts - first_ts) FROM usage_batches")),
+             usage_batch::kMaxSpanMs);
+}
+
+void TestUsageWriter::sumsGatherBetweenWrites()
+{
+    QFETCH(QString, backend);
+    STORE_OPEN_DB(m_env, backend, db);
+    UsageWriter::Options options;
+    options.flushIntervalMs = 5;
+    options.rollupIntervalMs = 600'000; // only flush() writes the sums in this test
+    UsageWriter writer(db, options);
+    // Five writes of 20 records: five batches, and sums that wait in memory.
+    for (int round = 0; round < 5; ++round) {
+        for (int i = 0; i < 20; ++i)
+            writer.enqueue(record(round * 20 + i));
+        QTRY_COMPARE_WITH_TIMEOUT(writer.rowsWritten(), quint64(round * 20 + 20), 5000);
+    }
+    QCOMPARE(writer.insertsExecuted(), 5u);
+    QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM usage_batches")), 5);
+    QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM usage_rollups")), 0);
+    QVERIFY(writer.flush());                // the sums are part of what flush() waits for
+    QCOMPARE(writer.insertsExecuted(), 6u); // one upsert for the minute's one key
+    QCOMPARE(scalar(db, QStringLiteral("SELECT SUM(requests) FROM usage_rollups")), 100);
+    QCOMPARE(rows(db), 100);
+    // stop() writes them too.
+    writer.enqueue(record(100));
+    writer.stop();
+    QCOMPARE(rows(db), 101);
 }
 
 void TestUsageWriter::fieldsRoundTrip()
@@ -149,47 +227,68 @@ void TestUsageWriter::fieldsRoundTrip()
     writer.enqueue(bare); // ts 0: stamped at enqueue
     QVERIFY(writer.flush());
 
-    auto q =
-        db.query(QStringLiteral("SELECT ts, user_id, token_id, route_kind, route_id, provider, "
-                                "model, prompt_tokens, completion_tokens, latency_ms, "
-                                "ttft_ms, status, failovers, cache_hit FROM usage_events "
-                                "ORDER BY prompt_tokens"));
+    const QList<UsageRecord> stored = events(db);
+    QCOMPARE(stored.size(), 2);
+    const UsageRecord &first = stored.at(0).promptTokens == 7 ? stored.at(0) : stored.at(1);
+    const UsageRecord &second = stored.at(0).promptTokens == 7 ? stored.at(1) : stored.at(0);
+    QCOMPARE(first.ts, full.ts);
+    QCOMPARE(first.userId, 3);
+    QCOMPARE(first.tokenId, 9);
+    QCOMPARE(first.routeKind, QStringLiteral("rotation"));
+    QCOMPARE(first.routeId, QStringLiteral("coding"));
+    QCOMPARE(first.provider, QStringLiteral("openai-prod"));
+    QCOMPARE(first.model, QString(300, QLatin1Char('m'))); // the batch keeps it whole
+    QCOMPARE(first.promptTokens, 7);
+    QCOMPARE(first.completionTokens, 14);
+    QCOMPARE(first.latencyMs, 120);
+    QCOMPARE(first.ttftMs, 45);
+    QCOMPARE(first.status, 502);
+    QCOMPARE(first.failovers, 2);
+    QCOMPARE(first.cacheHit, true);
+    QVERIFY(qAbs(second.ts - QDateTime::currentMSecsSinceEpoch()) < 60'000);
+    QCOMPARE(second.userId, std::nullopt);
+    QCOMPARE(second.ttftMs, std::nullopt);
+    QCOMPARE(second.cacheHit, false);
+
+    // The rollup of the first: its minute, its key (the model clipped to the column), its sums.
+    auto q = db.query(QStringLiteral("SELECT minute, user_id, token_id, route_kind, route_id,"
+                                     " provider, model, requests, errors, status_429,"
+                                     " prompt_tokens, completion_tokens, latency_sum_ms,"
+                                     " latency_max_ms, ttft_count, ttft_sum_ms"
+                                     " FROM usage_rollups WHERE user_id = 3"));
     QVERIFY(q);
     QVERIFY(q->next());
-    QCOMPARE(q->value(0).toLongLong(), full.ts);
+    QCOMPARE(q->value(0).toLongLong(), full.ts - full.ts % 60'000);
     QCOMPARE(optionalInt(q->value(1)), 3);
     QCOMPARE(optionalInt(q->value(2)), 9);
     QCOMPARE(q->value(3).toString(), QStringLiteral("rotation"));
     QCOMPARE(q->value(4).toString(), QStringLiteral("coding"));
     QCOMPARE(q->value(5).toString(), QStringLiteral("openai-prod"));
     QCOMPARE(q->value(6).toString(), QString(255, QLatin1Char('m')));
-    QCOMPARE(q->value(7).toLongLong(), 7);
-    QCOMPARE(q->value(8).toLongLong(), 14);
-    QCOMPARE(q->value(9).toLongLong(), 120);
-    QCOMPARE(optionalInt(q->value(10)), 45);
-    QCOMPARE(q->value(11).toInt(), 502);
-    QCOMPARE(q->value(12).toInt(), 2);
-    QCOMPARE(q->value(13).toInt(), 1);
-    QVERIFY(q->next());
-    QVERIFY(qAbs(q->value(0).toLongLong() - QDateTime::currentMSecsSinceEpoch()) < 60'000);
-    QCOMPARE(optionalInt(q->value(1)), std::nullopt);
-    QCOMPARE(optionalInt(q->value(10)), std::nullopt);
-    QCOMPARE(q->value(13).toInt(), 0);
+    const QList<qint64> sums{1, 1, 0, 7, 14, 120, 120, 1, 45};
+    for (qsizetype i = 0; i < sums.size(); ++i)
+        QCOMPARE(q->value(7 + int(i)).toLongLong(), sums.at(i));
+    QVERIFY(!q->next());
+    QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM usage_rollups WHERE user_id IS NULL"
+                                       " AND ttft_count = 0")),
+             1);
 }
 
 void TestUsageWriter::timerFlushes()
 {
     QFETCH(QString, backend);
     STORE_OPEN_DB(m_env, backend, db);
-    UsageWriter writer(db); // 100 ms interval, batches of 500
+    UsageWriter writer(db); // 100 ms interval, batches of 500, sums every second
     QElapsedTimer clock;
     clock.start();
     for (int i = 0; i < 3; ++i)
         writer.enqueue(record(i));
-    // No flush(): three records, far from a full batch, are written by the timer.
+    // No flush(): three records, far from a full batch, are written by the timer; their sums
+    // follow within the rollup interval.
     QTRY_COMPARE_WITH_TIMEOUT(writer.rowsWritten(), 3u, 5000);
     QVERIFY2(clock.elapsed() < 2000, qPrintable(QString::number(clock.elapsed())));
-    QCOMPARE(rows(db), 3);
+    QTRY_COMPARE_WITH_TIMEOUT(rows(db), 3, 5000);
+    QVERIFY2(clock.elapsed() < 3000, qPrintable(QString::number(clock.elapsed())));
 }
 
 void TestUsageWriter::fullBatchWakesWriter()
@@ -279,8 +378,7 @@ void TestUsageWriter::enqueueWhileWriting()
     QCOMPARE(writer.rowsWritten(), quint64(2 * perProducer));
     QCOMPARE(rows(db), 2 * perProducer);
     QCOMPARE(distinctRows(db), 2 * perProducer);
-    QVERIFY(writer.insertsExecuted() >= quint64(2 * perProducer / options.batchSize));
-    QVERIFY(writer.insertsExecuted() <= quint64(2 * perProducer));
+    QVERIFY(writer.insertsExecuted() <= quint64(2 * 2 * perProducer));
 }
 
 void TestUsageWriter::failedWritesAreRetried()
@@ -291,7 +389,7 @@ void TestUsageWriter::failedWritesAreRetried()
     options.flushIntervalMs = 20;
     options.retryDelayMs = 50;
     UsageWriter writer(db, options);
-    QVERIFY(rename(db, "usage_events", "usage_events_away")); // every INSERT fails now
+    QVERIFY(rename(db, "usage_batches", "usage_batches_away")); // every INSERT fails now
     for (int i = 0; i < 100; ++i)
         writer.enqueue(record(i));
     QTest::qWait(400);
@@ -299,7 +397,7 @@ void TestUsageWriter::failedWritesAreRetried()
     QCOMPARE(writer.rowsDropped(), 0u);
     QCOMPARE(writer.queueDepth(), 100);
     QVERIFY(!writer.flush(100));
-    QVERIFY(rename(db, "usage_events_away", "usage_events"));
+    QVERIFY(rename(db, "usage_batches_away", "usage_batches"));
     QVERIFY(writer.flush(10'000));
     QCOMPARE(rows(db), 100);
     QCOMPARE(distinctRows(db), 100);
@@ -314,43 +412,86 @@ void TestUsageWriter::fullQueueDropsOldest()
     options.maxQueued = 1000;
     options.retryDelayMs = 50;
     UsageWriter writer(db, options);
-    QVERIFY(rename(db, "usage_events", "usage_events_away"));
+    QVERIFY(rename(db, "usage_batches", "usage_batches_away"));
     for (int i = 0; i < 1500; ++i)
         writer.enqueue(record(i));
     // A batch the writer holds goes back in front when it fails, then the oldest are cut.
     QTRY_COMPARE_WITH_TIMEOUT(writer.rowsDropped(), 500u, 5000);
     QVERIFY(writer.queueDepth() <= 1000);
-    QVERIFY(rename(db, "usage_events_away", "usage_events"));
+    QVERIFY(rename(db, "usage_batches_away", "usage_batches"));
     QVERIFY(writer.flush(10'000));
     QCOMPARE(rows(db), 1000);
     // The newest were kept.
-    QCOMPARE(scalar(db, QStringLiteral("SELECT MIN(prompt_tokens) FROM usage_events")), 500);
+    QCOMPARE(smallestPrompt(db), 500);
 }
 
 void TestUsageWriter::refusedRecordIsDroppedAlone()
 {
     QFETCH(QString, backend);
     STORE_OPEN_DB(m_env, backend, db);
-    // The database refuses status 999 (a constraint), as it might refuse a value one day.
+    // The database refuses the model "refused" (a constraint), as it might refuse a value one
+    // day. That record has a rollup row of its own.
     const QString refuse =
-        db.isSqlite() ? QStringLiteral("CREATE TRIGGER refuse_999 BEFORE INSERT ON usage_events "
-                                       "WHEN NEW.status = 999 BEGIN "
-                                       "SELECT RAISE(ABORT, 'CHECK constraint failed: 999'); END")
-                      : QStringLiteral("ALTER TABLE usage_events ADD CONSTRAINT refuse_999 "
-                                       "CHECK (status <> 999)");
+        db.isSqlite()
+            ? QStringLiteral("CREATE TRIGGER refuse_model BEFORE INSERT ON usage_rollups "
+                             "WHEN NEW.model = 'refused' BEGIN "
+                             "SELECT RAISE(ABORT, 'CHECK constraint failed: refused'); END")
+            : QStringLiteral("ALTER TABLE usage_rollups ADD CONSTRAINT refuse_model "
+                             "CHECK (model <> 'refused')");
     QVERIFY(db.exec(refuse));
     UsageWriter writer(db);
     for (int i = 0; i < 50; ++i) {
         UsageRecord r = record(i);
         if (i == 20)
-            r.status = 999;
+            r.model = QStringLiteral("refused");
         writer.enqueue(r);
     }
     QVERIFY(writer.flush(10'000)); // not stuck behind the refused record
     QCOMPARE(writer.rowsDropped(), 1u);
     QCOMPARE(writer.rowsWritten(), 49u);
     QCOMPARE(rows(db), 49);
-    QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM usage_events WHERE status = 999")), 0);
+    for (const UsageRecord &r : events(db))
+        QVERIFY(r.model != QStringLiteral("refused"));
+}
+
+void TestUsageWriter::convertsOldRows()
+{
+    QFETCH(QString, backend);
+    STORE_OPEN_DB(m_env, backend, db);
+    // Rows as schema 3 wrote them, one per request, one of them with a user and a stream.
+    const QString insert = QStringLiteral(
+        "INSERT INTO usage_events (ts, user_id, token_id, route_kind, route_id, provider, model,"
+        " prompt_tokens, completion_tokens, latency_ms, ttft_ms, status, failovers, cache_hit)"
+        " VALUES (?, ?, ?, 'rotation', 'coding', 'openai-prod', 'gpt-4.1-mini', ?, 1, 100, ?,"
+        " ?, 0, 0)");
+    constexpr int count = 5000; // more than one conversion transaction
+    QList<QVariantList> legacy;
+    for (int i = 0; i < count; ++i)
+        legacy.append({qint64(1'700'000'000'000) + i, i == 0 ? QVariant(qint64(4)) : QVariant(),
+                       QVariant(), qint64(i), i == 0 ? QVariant(qint64(30)) : QVariant(),
+                       i == 1 ? 429 : 200});
+    QVERIFY(db.transaction([&]() -> Status {
+        auto inserted = db.execEach(insert, legacy);
+        return inserted ? Status{} : Status{inserted.error()};
+    }));
+    {
+        UsageWriter writer(db);
+        QVERIFY(writer.flush());            // waits for the conversion
+        QCOMPARE(writer.rowsWritten(), 0u); // conversion is not new usage
+    }
+    QCOMPARE(scalar(db, QStringLiteral("SELECT COUNT(*) FROM usage_events")), 0);
+    QCOMPARE(rows(db), count);
+    QCOMPARE(distinctRows(db), count);
+    const QList<UsageRecord> stored = events(db);
+    const auto withUser = std::find_if(stored.cbegin(), stored.cend(),
+                                       [](const UsageRecord &r) { return r.promptTokens == 0; });
+    QVERIFY(withUser != stored.cend());
+    QCOMPARE(withUser->userId, 4);
+    QCOMPARE(withUser->ttftMs, 30);
+    QCOMPARE(scalar(db, QStringLiteral("SELECT SUM(status_429) FROM usage_rollups")), 1);
+    QCOMPARE(scalar(db, QStringLiteral("SELECT SUM(requests) FROM usage_rollups"
+                                       " WHERE user_id = 4")),
+             1);
 }
 
 QTEST_GUILESS_MAIN(TestUsageWriter)
