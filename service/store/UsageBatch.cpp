@@ -21,17 +21,25 @@ qint64 unzigzag(quint64 value)
     return qint64(value >> 1) ^ -qint64(value & 1);
 }
 
+// Writes @p value at @p out (10 bytes at most); returns the end.
+char *putVarint(char *out, quint64 value)
+{
+    while (value >= 0x80) {
+        *out++ = char(value | 0x80);
+        value >>= 7;
+    }
+    *out++ = char(value);
+    return out;
+}
+
 void putVarint(QByteArray &out, quint64 value)
 {
     char bytes[10];
-    int n = 0;
-    while (value >= 0x80) {
-        bytes[n++] = char(value | 0x80);
-        value >>= 7;
-    }
-    bytes[n++] = char(value);
-    out.append(bytes, n);
+    out.append(bytes, putVarint(bytes, value) - bytes);
 }
+
+// The most bytes one record takes: 13 varints and the flags byte.
+constexpr qsizetype kMaxRecordBytes = 13 * 10 + 1;
 
 // A record's flags byte: which optional fields follow, and the cache hit.
 enum Flag : quint8
@@ -168,31 +176,33 @@ QList<Slice> slice(QList<UsageRecord> &records)
 QByteArray encode(const UsageRecord *first, qsizetype count)
 {
     Strings strings;
-    QByteArray body;
-    body.reserve(count * 20);
-    putVarint(body, quint64(count));
+    // Written through a pointer into room for the largest records, then cut to size: an
+    // append per field cost more than the rest of the encoding.
+    QByteArray body(10 + count * kMaxRecordBytes, Qt::Uninitialized);
+    char *out = putVarint(body.data(), quint64(count));
     qint64 previousTs = 0;
     for (const UsageRecord *r = first; r != first + count; ++r) {
-        putVarint(body, zigzag(r->ts - previousTs));
+        out = putVarint(out, zigzag(r->ts - previousTs));
         previousTs = r->ts;
-        body.append(char((r->userId ? HasUser : 0) | (r->tokenId ? HasToken : 0) |
-                         (r->ttftMs ? HasTtft : 0) | (r->cacheHit ? CacheHit : 0)));
+        *out++ = char((r->userId ? HasUser : 0) | (r->tokenId ? HasToken : 0) |
+                      (r->ttftMs ? HasTtft : 0) | (r->cacheHit ? CacheHit : 0));
         if (r->userId)
-            putVarint(body, zigzag(*r->userId));
+            out = putVarint(out, zigzag(*r->userId));
         if (r->tokenId)
-            putVarint(body, zigzag(*r->tokenId));
-        putVarint(body, strings.indexOf(0, r->routeKind));
-        putVarint(body, strings.indexOf(1, r->routeId));
-        putVarint(body, strings.indexOf(2, r->provider));
-        putVarint(body, strings.indexOf(3, r->model));
-        putVarint(body, zigzag(r->promptTokens));
-        putVarint(body, zigzag(r->completionTokens));
-        putVarint(body, zigzag(r->latencyMs));
+            out = putVarint(out, zigzag(*r->tokenId));
+        out = putVarint(out, strings.indexOf(0, r->routeKind));
+        out = putVarint(out, strings.indexOf(1, r->routeId));
+        out = putVarint(out, strings.indexOf(2, r->provider));
+        out = putVarint(out, strings.indexOf(3, r->model));
+        out = putVarint(out, zigzag(r->promptTokens));
+        out = putVarint(out, zigzag(r->completionTokens));
+        out = putVarint(out, zigzag(r->latencyMs));
         if (r->ttftMs)
-            putVarint(body, zigzag(*r->ttftMs));
-        putVarint(body, zigzag(r->status));
-        putVarint(body, zigzag(r->failovers));
+            out = putVarint(out, zigzag(*r->ttftMs));
+        out = putVarint(out, zigzag(r->status));
+        out = putVarint(out, zigzag(r->failovers));
     }
+    body.truncate(out - body.constData());
 
     QByteArray blob;
     blob.reserve(body.size() + 64);
