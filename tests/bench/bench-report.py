@@ -133,15 +133,18 @@ def main():
     check("added p99 at c=1 <= 1.5x nginx's", ga <= 1.5 * na if have_nginx else None,
           f"gateway {signed_us(ga)} vs nginx {signed_us(na)}")
     g, n = m("gateway", "rr64", "rps"), m("nginx", "rr64", "rps")
-    check("RPS at c=64 >= 50% of nginx's", g >= 0.5 * n if have_nginx else None,
-          f"gateway {g:.0f} vs nginx {'n/a' if n is None else f'{n:.0f}'}")
+    # A MODES subset leaves some checks without figures: those are skipped, not failed.
+    have_rps = have_nginx and g is not None and n is not None
+    check("RPS at c=64 >= 50% of nginx's", g >= 0.5 * n if have_rps else None,
+          f"gateway {'n/a' if g is None else f'{g:.0f}'} vs nginx {'n/a' if n is None else f'{n:.0f}'}")
     rs = runs.get(("gateway", "stream"), [])
     fails, stalls = sum(r["failures"] for r in rs), sum(r["stalls"] for r in rs)
-    check(f"{streams} streams: zero failures, zero stalls", fails == 0 and stalls == 0 and bool(rs),
+    check(f"{streams} streams: zero failures, zero stalls",
+          fails == 0 and stalls == 0 if rs else None,
           f"{fails} failures, {stalls} stalls over {len(rs)} rounds")
     # VmHWM is updated lazily by the kernel, so take whichever of it and the sampled VmRSS is higher.
     peak = max((max(r["hwm_kb"], r["rss_kb"]) for r in rs), default=0) / 1024
-    check("RSS < 100 MB", 0 < peak < 100, f"peak {peak:.1f} MB")
+    check("RSS < 100 MB", 0 < peak < 100 if rs else None, f"peak {peak:.1f} MB")
     return 1 if failed else 0
 
 

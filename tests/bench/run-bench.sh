@@ -12,6 +12,8 @@
 #        tier limits, usage recorded: the control plane's cost is gateway-auth - gateway-bare)
 #        (gateway-anthropic: the same gateway, to a provider of type anthropic on the same mock,
 #        so every request and chunk is translated OpenAI -> Anthropic -> OpenAI)
+#        (gateway-b: as gateway, from the binary GATEWAY_B: an A/B of two builds under every
+#        mode, e.g. GATEWAY_B=/tmp/aisbf-gateway-before TARGETS="direct nginx gateway gateway-b")
 #        LOADGEN=... MOCK=... GATEWAY=... NGINX=nginx KEEP_WORK=1 (keep the temp dir and logs)
 set -euo pipefail
 
@@ -164,7 +166,9 @@ JSON
 JSON
     echo '{"rotations":{}}' >"$dir/rotations.json"
     echo '{}' >"$dir/autoselect.json"
-    QT_NO_GLIB=1 "$GATEWAY" --config-dir "$dir" --host 127.0.0.1 --port "$port" \
+    local binary=$GATEWAY
+    [[ $name == gateway-b ]] && binary=${GATEWAY_B:?GATEWAY_B: the second gateway binary}
+    QT_NO_GLIB=1 "$binary" --config-dir "$dir" --host 127.0.0.1 --port "$port" \
         >"$WORK/$name.log" 2>&1 &
     local pid=$!
     PIDS+=("$pid")
@@ -204,7 +208,7 @@ for target in $TARGETS; do
             log "gateway-anthropic needs the gateway target before it: skipped"
         fi
         ;;
-    gateway | gateway-bare | gateway-auth)
+    gateway | gateway-b | gateway-bare | gateway-auth)
         if [[ ! -x $GATEWAY ]]; then
             log "gateway binary not found at $GATEWAY: running direct + nginx only"
         elif start_gateway "$target"; then
@@ -253,7 +257,8 @@ rss_sampler() {
     local peak=0 rss
     while kill -0 "$1" 2>/dev/null; do
         rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0)
-        ((rss > peak)) && peak=$rss && echo "$peak" >"$2"
+        # Written aside and renamed: killed halfway, the sampler must not leave an empty file.
+        ((rss > peak)) && peak=$rss && echo "$peak" >"$2.new" && mv -f "$2.new" "$2"
         sleep 0.1
     done
 }
@@ -275,17 +280,27 @@ run_stream() { # run_stream TARGET ROUND
     if [[ -n $sampler ]]; then
         kill "$sampler" 2>/dev/null || true
         wait "$sampler" 2>/dev/null || true
-        rss_kb=$(cat "$WORK/rss")
+        rss_kb=$(cat "$WORK/rss" 2>/dev/null)
+        rss_kb=${rss_kb:-0}
         hwm_kb=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
     fi
     echo "$1 stream $2 ${out%\}},\"rss_kb\":$rss_kb,\"hwm_kb\":$hwm_kb}" >>"$RESULTS"
     log "round $2 $1 stream: $out rss=${rss_kb}kB hwm=${hwm_kb}kB"
 }
 
+# The order within a round turns by one place each round (direct stays first: it is the
+# baseline the others are measured against), so that a target's place is not a constant bias:
+# in session 11, gateway variants that swapped places between runs moved by 20-40 µs in p99.
+ORDER=()
+for target in "${ACTIVE[@]}"; do [[ $target != direct ]] && ORDER+=("$target"); done
 for round in $(seq "$ROUNDS"); do
-    [[ " $MODES " == *" rr1 "* ]] && for target in "${ACTIVE[@]}"; do run_rr "$target" "$round" 1; done
-    [[ " $MODES " == *" rr64 "* ]] && for target in "${ACTIVE[@]}"; do run_rr "$target" "$round" 64; done
-    [[ " $MODES " == *" stream "* ]] && for target in "${ACTIVE[@]}"; do run_stream "$target" "$round"; sleep 1; done
+    shift_by=$(((round - 1) % (${#ORDER[@]} > 0 ? ${#ORDER[@]} : 1)))
+    ROUND_ORDER=("${ORDER[@]:$shift_by}" "${ORDER[@]:0:$shift_by}")
+    [[ " ${ACTIVE[*]} " == *" direct "* ]] && ROUND_ORDER=(direct "${ROUND_ORDER[@]}")
+    log "round $round order: ${ROUND_ORDER[*]}"
+    [[ " $MODES " == *" rr1 "* ]] && for target in "${ROUND_ORDER[@]}"; do run_rr "$target" "$round" 1; done
+    [[ " $MODES " == *" rr64 "* ]] && for target in "${ROUND_ORDER[@]}"; do run_rr "$target" "$round" 64; done
+    [[ " $MODES " == *" stream "* ]] && for target in "${ROUND_ORDER[@]}"; do run_stream "$target" "$round"; sleep 1; done
 done
 
 log "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -2,7 +2,7 @@
 // How many usage records per second the UsageWriter sustains, on SQLite and on MariaDB.
 //
 //   aisbf-usage-writer-bench [--rate 5000] [--seconds 10] [--burst 200000]
-//                            [--backend sqlite|mariadb]
+//                            [--backend sqlite|mariadb] [--keys 400]
 //
 // Paced: enqueue at a fixed rate for a while, sampling the queue depth every 100 ms; a depth
 // that keeps growing means the writer does not keep up. Burst: enqueue N at once and time
@@ -23,11 +23,15 @@ using namespace aisbf::store;
 
 namespace {
 
+// How many (user, token) pairs the records cycle through: 400 (50 users x 80 tokens) is a harsh
+// case for the per-minute sums; 1 is a gateway without auth, or one busy token.
+int g_keys = 400;
+
 UsageRecord record(qint64 n)
 {
     UsageRecord r;
-    r.userId = n % 50;
-    r.tokenId = n % 80;
+    r.userId = n % g_keys % 50;
+    r.tokenId = n % g_keys % 80;
     r.routeKind = QStringLiteral("rotation");
     r.routeId = QStringLiteral("coding-production");
     r.provider = QStringLiteral("ollama-private");
@@ -157,11 +161,15 @@ int main(int argc, char *argv[])
     const QCommandLineOption backendOption(QStringLiteral("backend"),
                                            QStringLiteral("sqlite or mariadb (default: both)"),
                                            QStringLiteral("name"));
-    parser.addOptions({rateOption, secondsOption, burstOption, backendOption});
+    const QCommandLineOption keysOption(QStringLiteral("keys"),
+                                        QStringLiteral("distinct user/token pairs (1-400)"),
+                                        QStringLiteral("n"), QStringLiteral("400"));
+    parser.addOptions({rateOption, secondsOption, burstOption, backendOption, keysOption});
     parser.process(app);
     const int rate = qMax(1, parser.value(rateOption).toInt());
     const int seconds = qMax(1, parser.value(secondsOption).toInt());
     const int burstCount = qMax(1, parser.value(burstOption).toInt());
+    g_keys = qBound(1, parser.value(keysOption).toInt(), 400);
     const QStringList backends = parser.isSet(backendOption)
                                      ? QStringList{parser.value(backendOption)}
                                      : StoreTestEnv::backends();
