@@ -426,22 +426,9 @@ Result<QList<UsageEvent>> AnalyticsStore::events(qint64 fromMs, qint64 toMs,
             UsageRecord &r = records[i];
             if (r.ts < lower || r.ts >= toMs)
                 continue;
-            UsageEvent e{batchId * usage_batch::kIdStride + i,
-                         r.ts,
-                         r.userId,
-                         {},
-                         r.tokenId,
-                         std::move(r.routeKind),
-                         std::move(r.routeId),
-                         std::move(r.provider),
-                         std::move(r.model),
-                         r.promptTokens,
-                         r.completionTokens,
-                         r.latencyMs,
-                         r.ttftMs,
-                         r.status,
-                         r.failovers,
-                         r.cacheHit};
+            UsageEvent e;
+            static_cast<UsageRecord &>(e) = std::move(r);
+            e.id = batchId * usage_batch::kIdStride + i;
             if (isAfterCursor(e))
                 events.append(std::move(e));
         }

@@ -84,24 +84,10 @@ struct UsageReport
 
 /** One usage event (a request), with its user's name, as exported. id: its batch's id *
  *  usage_batch::kIdStride + its place in the batch. */
-struct UsageEvent
+struct UsageEvent : UsageRecord
 {
     qint64 id = 0;
-    qint64 ts = 0;
-    std::optional<qint64> userId;
     QString username; ///< null when there is no user, or the user was deleted
-    std::optional<qint64> tokenId;
-    QString routeKind;
-    QString routeId;
-    QString provider;
-    QString model;
-    qint64 promptTokens = 0;
-    qint64 completionTokens = 0;
-    qint64 latencyMs = 0;
-    std::optional<qint64> ttftMs;
-    int status = 0;
-    int failovers = 0;
-    bool cacheHit = false;
 };
 
 /**
