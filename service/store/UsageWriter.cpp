@@ -3,14 +3,12 @@
 
 #include "Database.h"
 #include "StoreLog.h"
-
-#include <QDeadlineTimer>
-#include <QThread>
-
 #include "UsageBatch.h"
 #include "UsageRollup.h"
 
+#include <QDeadlineTimer>
 #include <QSqlQuery>
+#include <QThread>
 
 namespace aisbf::store {
 
@@ -52,9 +50,10 @@ UsageRecord legacyRecord(const QSqlQuery &q)
 UsageWriter::UsageWriter(Database &db) : UsageWriter(db, Options{}) {}
 
 UsageWriter::UsageWriter(Database &db, Options options)
-    : m_db(db), m_options([&options, &db] {
+    : m_db(db), m_options([&options] {
           options.batchSize = qMax(1, options.batchSize);
           options.flushIntervalMs = qMax(1, options.flushIntervalMs);
+          options.rollupIntervalMs = qMax(0, options.rollupIntervalMs); // < 0 would be "never"
           options.maxQueued = qMax<qsizetype>(options.batchSize, options.maxQueued);
           return options;
       }())
