@@ -333,7 +333,7 @@ Result<qint64> UsageWriter::writeRecords(QList<UsageRecord> &records, bool rollu
     return qint64(batches.size() + rollups.size());
 }
 
-Status UsageWriter::convertLegacyRows()
+void UsageWriter::convertLegacyRows()
 {
     // Before schema 4 each request was a usage_events row. They become batches and rollups
     // like new records, a transaction at a time (FOR UPDATE: two MySQL nodes starting together
@@ -373,7 +373,7 @@ Status UsageWriter::convertLegacyRows()
                 << "converting usage_events rows to usage batches failed; they stay where they"
                    " are until the next start:"
                 << done.error().toString();
-            return done;
+            return;
         }
         if (rows == 0)
             break;
@@ -382,7 +382,6 @@ Status UsageWriter::convertLegacyRows()
     if (converted > 0)
         qCInfo(lcStore) << "converted" << converted
                         << "usage_events rows (schema 3 and before) to usage batches and rollups";
-    return {};
 }
 
 } // namespace aisbf::store

@@ -88,7 +88,8 @@ private:
     Status write(QList<UsageRecord> &records, bool rollupsDue);
     /** One transaction of batches and (when due) rollups; the statements it executed. */
     Result<qint64> writeRecords(QList<UsageRecord> &records, bool rollupsDue);
-    Status convertLegacyRows();
+    /** Converts the old usage_events rows; a failure is logged and left for the next start. */
+    void convertLegacyRows();
     void dropOldest(qsizetype count); // m_mutex held
 
     Database &m_db;
