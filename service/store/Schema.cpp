@@ -12,14 +12,19 @@ namespace {
 
 MigrationStep sql(const char *text)
 {
-    return {QString::fromLatin1(text), {}, {}};
+    MigrationStep step;
+    step.sql = QString::fromLatin1(text);
+    return step;
 }
 
 MigrationStep index(const char *name, const char *table, const char *columns)
 {
-    return {QStringLiteral("CREATE INDEX %1 ON %2 (%3)")
-                .arg(QLatin1String(name), QLatin1String(table), QLatin1String(columns)),
-            QString::fromLatin1(table), QString::fromLatin1(name)};
+    MigrationStep step;
+    step.sql = QStringLiteral("CREATE INDEX %1 ON %2 (%3)")
+                   .arg(QLatin1String(name), QLatin1String(table), QLatin1String(columns));
+    step.table = QString::fromLatin1(table);
+    step.index = QString::fromLatin1(name);
+    return step;
 }
 
 MigrationStep sqliteOnly(const char *text)
