@@ -185,6 +185,17 @@ qint64 number(const QVariant &value)
     return ok ? n : qint64(value.toDouble());
 }
 
+// The distinct users of @p records (UsageRecord or UsageEvent), in first-seen order.
+template <typename Records> QList<qint64> userIdsOf(const Records &records)
+{
+    QList<qint64> users;
+    for (const UsageRecord &r : records) {
+        if (r.userId && !users.contains(*r.userId))
+            users.append(*r.userId);
+    }
+    return users;
+}
+
 // The report of the points by group label: series by requests (most first), and totals.
 UsageReport finish(QHash<QString, QMap<qint64, UsagePoint>> byGroup)
 {
@@ -335,7 +346,7 @@ Result<UsageReport> AnalyticsStore::report(qint64 fromMs, qint64 toMs, UsageBuck
         if (!scanned)
             return scanned;
         auto usernames = group == UsageGroup::User
-                             ? namesOf(records)
+                             ? namesOf(userIdsOf(records))
                              : Result<QHash<qint64, QString>>(QHash<qint64, QString>());
         if (!usernames)
             return usernames.error();
@@ -420,7 +431,6 @@ Result<QList<UsageEvent>> AnalyticsStore::events(qint64 fromMs, qint64 toMs,
     const auto byTime = [](const UsageEvent &a, const UsageEvent &b) {
         return a.ts != b.ts ? a.ts < b.ts : a.id < b.id;
     };
-    QList<UsageRecord> kept; // the records of `events`, for their users' names
     const auto visit = [&](qint64 batchId, QList<UsageRecord> &records, qint64 firstTs) {
         for (qsizetype i = 0; i < records.size(); ++i) {
             UsageRecord &r = records[i];
@@ -446,12 +456,7 @@ Result<QList<UsageEvent>> AnalyticsStore::events(qint64 fromMs, qint64 toMs,
     if (events.size() > limit)
         events.resize(limit);
 
-    QList<qint64> users;
-    for (const UsageEvent &e : std::as_const(events)) {
-        if (e.userId && !users.contains(*e.userId))
-            users.append(*e.userId);
-    }
-    auto usernames = namesOf(users);
+    auto usernames = namesOf(userIdsOf(events));
     if (!usernames)
         return context(QStringLiteral("reading usage events"), usernames.error());
     for (UsageEvent &e : events) {
@@ -479,16 +484,6 @@ Result<QHash<qint64, QString>> AnalyticsStore::namesOf(const QList<qint64> &user
     while (q->next())
         names.insert(q->value(0).toLongLong(), q->value(1).toString());
     return names;
-}
-
-Result<QHash<qint64, QString>> AnalyticsStore::namesOf(const QList<UsageRecord> &records)
-{
-    QList<qint64> users;
-    for (const UsageRecord &r : records) {
-        if (r.userId && !users.contains(*r.userId))
-            users.append(*r.userId);
-    }
-    return namesOf(users);
 }
 
 } // namespace aisbf::store

@@ -134,7 +134,6 @@ private:
     Status scanBatches(qint64 lower, qint64 toMs, const BatchVisitor &visit);
     /** The usernames of these users (a deleted one is missing). */
     Result<QHash<qint64, QString>> namesOf(const QList<qint64> &userIds);
-    Result<QHash<qint64, QString>> namesOf(const QList<UsageRecord> &records);
 
     Database &m_db;
 };
