@@ -43,7 +43,7 @@ UpstreamClient::~UpstreamClient()
 
 UpstreamConnection *UpstreamClient::acquire(const Origin &origin, bool *reused)
 {
-    auto it = m_idle.find(origin.poolKey());
+    auto it = m_idle.find(origin);
     while (it != m_idle.end() && !it->isEmpty()) {
         // Most recently used first: it is the least likely to have been closed by the peer.
         UpstreamConnection *connection = it->takeLast().connection;
@@ -63,7 +63,7 @@ UpstreamConnection *UpstreamClient::acquire(const Origin &origin, bool *reused)
 
 void UpstreamClient::release(UpstreamConnection *connection)
 {
-    QList<Idle> &list = m_idle[connection->origin().poolKey()];
+    QList<Idle> &list = m_idle[connection->origin()];
     if (!connection->keepAlive() || !connection->isOpen() ||
         list.size() >= m_settings.maxIdlePerOrigin) {
         connection->deleteLater();
@@ -76,7 +76,7 @@ void UpstreamClient::release(UpstreamConnection *connection)
 
 void UpstreamClient::dropIdle(UpstreamConnection *connection)
 {
-    auto it = m_idle.find(connection->origin().poolKey());
+    auto it = m_idle.find(connection->origin());
     if (it == m_idle.end())
         return;
     it->removeIf([connection](const Idle &idle) { return idle.connection == connection; });

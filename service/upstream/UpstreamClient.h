@@ -57,7 +57,7 @@ private:
 
     Settings m_settings;
     std::optional<QSslConfiguration> m_tls; ///< built on first TLS use (loading CAs is slow)
-    QHash<QByteArray, QList<Idle>> m_idle;
+    QHash<Origin, QList<Idle>> m_idle;
     QBasicTimer m_sweep;
 };
 

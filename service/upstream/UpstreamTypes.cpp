@@ -3,11 +3,6 @@
 
 namespace aisbf::upstream {
 
-QByteArray Origin::poolKey() const
-{
-    return scheme + "://" + host.toUtf8() + ':' + QByteArray::number(port);
-}
-
 QString Failure::describe() const
 {
     QString what;

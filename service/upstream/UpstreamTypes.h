@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QHashFunctions>
 #include <QList>
 #include <QPair>
 #include <QString>
@@ -10,16 +11,24 @@ namespace aisbf::upstream {
 
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
-/** Where a request goes: one keep-alive pool exists per distinct origin. */
+/**
+ * Where a request goes: one keep-alive pool exists per distinct origin. It is the pool's hash key
+ * as it is (no key string is built per request).
+ */
 struct Origin
 {
     QByteArray scheme; ///< "http" or "https"
     QString host;
     quint16 port = 0;
 
-    QByteArray poolKey() const;
     bool isTls() const { return scheme == "https"; }
+    friend bool operator==(const Origin &, const Origin &) = default;
 };
+
+inline size_t qHash(const Origin &origin, size_t seed = 0) noexcept
+{
+    return qHashMulti(seed, origin.scheme, origin.host, origin.port);
+}
 
 /** Milliseconds, resolved from config (entry > provider > global defaults). */
 struct Timeouts
