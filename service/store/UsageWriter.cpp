@@ -7,8 +7,12 @@
 #include "UsageRollup.h"
 
 #include <QDeadlineTimer>
+#include <QFile>
 #include <QSqlQuery>
+#include <QTextStream>
 #include <QThread>
+
+#include <chrono>
 
 namespace aisbf::store {
 
@@ -19,6 +23,16 @@ namespace {
 constexpr int kBatchesPerTransaction = 20;
 // Attempts left for the final write at stop() before the rest is given up (and logged).
 constexpr int kAttemptsAtStop = 3;
+// AISBF_USAGE_TRACE keeps at most this many writes (hours at one a second).
+constexpr std::size_t kMaxTracedWrites = 1'000'000;
+
+qint64 nowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
 // Rows of the pre-batch usage_events table converted per transaction.
 constexpr int kLegacyRowsPerTransaction = 4096;
 
@@ -56,7 +70,8 @@ UsageWriter::UsageWriter(Database &db, Options options)
           options.rollupIntervalMs = qMax(0, options.rollupIntervalMs); // < 0 would be "never"
           options.maxQueued = qMax<qsizetype>(options.batchSize, options.maxQueued);
           return options;
-      }())
+      }()),
+      m_tracePath(qEnvironmentVariable("AISBF_USAGE_TRACE"))
 {
     // Room for two intervals' worth, so enqueue() does not reallocate on the request path.
     m_queue.reserve(m_options.batchSize * 2);
@@ -178,7 +193,12 @@ void UsageWriter::run()
         }
         m_inFlight = batch.size();
         lock.unlock();
+        TracedWrite traced;
+        if (!m_tracePath.isEmpty())
+            traced = {nowNs(), 0, 0, batch.size()};
         const Status written = write(batch, writeRollups);
+        if (!m_tracePath.isEmpty())
+            traced.writtenNs = nowNs();
         const qsizetype writtenCount = batch.size();
         // Freeing a batch (hundreds of records, several strings each) takes tens of
         // microseconds: do it before taking the lock enqueue() needs on the request path.
@@ -190,6 +210,10 @@ void UsageWriter::run()
             batch.clear();
             if (batch.capacity() < m_options.batchSize * 2)
                 batch.reserve(m_options.batchSize * 2);
+        }
+        if (!m_tracePath.isEmpty() && m_trace.size() < kMaxTracedWrites) {
+            traced.freedNs = nowNs();
+            m_trace.push_back(traced);
         }
         lock.relock();
         if (written && m_spare.capacity() < batch.capacity())
@@ -238,6 +262,21 @@ void UsageWriter::run()
     }
     lock.unlock();
     m_db.closeThreadConnection();
+    if (!m_tracePath.isEmpty())
+        saveTrace();
+}
+
+void UsageWriter::saveTrace() const
+{
+    QFile file(m_tracePath);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) {
+        qCWarning(lcStore).noquote() << "cannot write the usage trace to" << m_tracePath;
+        return;
+    }
+    QTextStream out(&file);
+    out << "# start_ns written_ns freed_ns records\n";
+    for (const TracedWrite &w : m_trace)
+        out << w.startNs << ' ' << w.writtenNs << ' ' << w.freedNs << ' ' << w.records << '\n';
 }
 
 Status UsageWriter::write(QList<UsageRecord> &records, bool rollupsDue)

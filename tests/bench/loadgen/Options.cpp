@@ -19,7 +19,7 @@ namespace {
 constexpr const char *kUsage =
     "usage: aisbf-loadgen --mode rr|stream --url http://HOST:PORT/PATH\n"
     "         [--body STRING | --body-file FILE] [--header 'K: V']... [--method M]\n"
-    "  rr:     [--concurrency C] [--duration S] [--warmup S]\n"
+    "  rr:     [--concurrency C] [--duration S] [--warmup S] [--trace FILE]\n"
     "  stream: [--streams N] [--ramp-ms MS] [--stall-ms MS] [--expect-events N] [--timeout S]\n";
 
 bool fail(const std::string &why)
@@ -86,7 +86,7 @@ std::optional<Options> parseOptions(int argc, char **argv)
         static const std::string known[] = {
             "--mode",    "--url",         "--body",          "--body-file", "--header",
             "--method",  "--concurrency", "--duration",      "--warmup",    "--streams",
-            "--ramp-ms", "--stall-ms",    "--expect-events", "--timeout"};
+            "--ramp-ms", "--stall-ms",    "--expect-events", "--timeout",   "--trace"};
         if (std::find(std::begin(known), std::end(known), arg) == std::end(known)) {
             fail("unknown option " + arg);
             return std::nullopt;
@@ -135,6 +135,8 @@ std::optional<Options> parseOptions(int argc, char **argv)
             o.expectEvents = std::atoi(v.c_str());
         } else if (arg == "--timeout") {
             o.timeoutS = std::atof(v.c_str());
+        } else if (arg == "--trace") {
+            o.traceFile = v;
         }
     }
     if (url.empty() || !parseUrl(url, o)) {

@@ -30,6 +30,7 @@ struct Options
     int concurrency = 1;
     double durationS = 5;
     double warmupS = 0;
+    std::string traceFile; //!< rr: each measured request's start and latency, for tail analysis
     // stream
     int streams = 100;
     int rampMs = 1000;

@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <utility>
 #include <vector>
 
 namespace aisbf::test {
@@ -50,7 +51,7 @@ public:
                 reopenDue();
         }
         report();
-        return 0;
+        return writeTrace() ? 0 : 1;
     }
 
 private:
@@ -178,6 +179,8 @@ private:
         const int64_t now = nowNs();
         if (c.startNs >= m_windowStart && now <= m_windowEnd) {
             m_latenciesUs.push_back(uint64_t((now - c.startNs) / 1000));
+            if (!m_options.traceFile.empty())
+                m_trace.push_back({c.startNs, now - c.startNs});
             if (c.parser.status() < 200 || c.parser.status() > 299)
                 ++m_non2xx;
         }
@@ -186,6 +189,22 @@ private:
         } else {
             close(i, 0);
         }
+    }
+
+    /** "start_ns latency_ns" per measured request (CLOCK_MONOTONIC, as other processes see
+     *  it), written after the run so that it costs nothing during it. */
+    bool writeTrace() const
+    {
+        if (m_options.traceFile.empty())
+            return true;
+        FILE *file = std::fopen(m_options.traceFile.c_str(), "w");
+        if (!file) {
+            std::fprintf(stderr, "aisbf-loadgen: cannot write %s\n", m_options.traceFile.c_str());
+            return false;
+        }
+        for (const auto &[startNs, latencyNs] : m_trace)
+            std::fprintf(file, "%lld %lld\n", (long long)startNs, (long long)latencyNs);
+        return std::fclose(file) == 0;
     }
 
     void report()
@@ -214,6 +233,7 @@ private:
     uint64_t m_errors = 0;
     uint64_t m_non2xx = 0;
     std::vector<uint64_t> m_latenciesUs;
+    std::vector<std::pair<int64_t, int64_t>> m_trace; //!< start, latency (ns)
 };
 
 } // namespace

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Which of the gateway's p99 requests overlap a usage write? A run of rr c=1 through a gateway
+# that records usage, with both sides traced on one clock (CLOCK_MONOTONIC): aisbf-loadgen
+# --trace writes each request's start and latency, the gateway's usage writer each write's
+# start and ends (AISBF_USAGE_TRACE, saved at exit); tail-overlap.py lines them up. Unlike an
+# A/B of p99 medians, this answers within one run, so the VM's hour-to-hour noise drops out.
+#
+# usage: tests/bench/trace-rr.sh [GATEWAY_BINARY] [SECONDS] [PRELOAD_SECONDS_AT_C64]
+#   e.g. tests/bench/trace-rr.sh build-release/service/aisbf-gateway 15
+# env:   BUILD_DIR=./build-release (mock, load generator), KEEP_WORK=1 (keep the traces)
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BUILD_DIR=${BUILD_DIR:-./build-release}
+GATEWAY=${1:-$BUILD_DIR/service/aisbf-gateway}
+SECONDS_TRACED=${2:-15}
+PRELOAD=${3:-0}
+LOADGEN=$BUILD_DIR/tests/bench/aisbf-loadgen
+MOCK=$BUILD_DIR/tests/support/aisbf-mock-upstream
+for tool in "$GATEWAY" "$LOADGEN" "$MOCK"; do
+    [[ -x $tool ]] || { echo "missing $tool (build the tree first)" >&2; exit 2; }
+done
+WORK=$(mktemp -d /tmp/aisbf-trace.XXXXXX)
+PIDS=()
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    if [[ -n ${KEEP_WORK:-} ]]; then echo "traces kept in $WORK" >&2; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+QT_NO_GLIB=1 "$MOCK" --host 127.0.0.1 --port 0 --models m >"$WORK/mock.out" 2>/dev/null &
+PIDS+=($!)
+for _ in $(seq 100); do grep -q '^listening' "$WORK/mock.out" 2>/dev/null && break; sleep 0.05; done
+MOCK_PORT=$(awk '/^listening/ {print $2}' "$WORK/mock.out")
+[[ -n $MOCK_PORT ]] || { echo "the mock upstream did not start" >&2; exit 1; }
+
+PORT=$(free_port)
+mkdir -p "$WORK/config"
+cat >"$WORK/config/aisbf.json" <<JSON
+{"server":{"host":"127.0.0.1","port":$PORT},"database":{"type":"sqlite","sqlite_path":"$WORK/config/aisbf.db"},
+ "cache":{"type":"memory"},"usage":{"record":true}}
+JSON
+cat >"$WORK/config/providers.json" <<JSON
+{"providers":{"mock":{"id":"mock","type":"openai","endpoint":"http://127.0.0.1:$MOCK_PORT/v1",
+ "api_key_required":false,"models":[{"name":"m"}]}}}
+JSON
+echo '{"rotations":{}}' >"$WORK/config/rotations.json"
+echo '{}' >"$WORK/config/autoselect.json"
+AISBF_USAGE_TRACE=$WORK/writes.trace QT_NO_GLIB=1 "$GATEWAY" --config-dir "$WORK/config" \
+    >"$WORK/gateway.log" 2>&1 &
+GATEWAY_PID=$!
+for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/health" && break; sleep 0.05; done
+echo '{"model":"mock/m","messages":[{"role":"user","content":"ping"}]}' >"$WORK/body.json"
+URL=http://127.0.0.1:$PORT/api/v1/chat/completions
+
+if [[ $PRELOAD != 0 ]]; then # the state a full benchmark leaves: a database with rows, a warm heap
+    "$LOADGEN" --mode rr --url "$URL" --body-file "$WORK/body.json" --concurrency 64 \
+        --duration "$PRELOAD" >/dev/null
+fi
+"$LOADGEN" --mode rr --url "$URL" --body-file "$WORK/body.json" --concurrency 1 \
+    --duration "$SECONDS_TRACED" --warmup 1 --trace "$WORK/requests.trace"
+kill -TERM "$GATEWAY_PID"
+wait "$GATEWAY_PID" || true # SIGTERM drains, stops the writer, which saves its trace
+python3 "$HERE/tail-overlap.py" "$WORK/requests.trace" "$WORK/writes.trace"
