@@ -200,7 +200,7 @@ void UsageWriter::run()
         if (!m_tracePath.isEmpty())
             traced.writtenNs = nowNs();
         const qsizetype writtenCount = batch.size();
-        // Freeing a batch (hundreds of records, several strings each) takes tens of
+        // Freeing a batch (thousands of records, several strings each) takes a few hundred
         // microseconds: do it before taking the lock enqueue() needs on the request path.
         if (written) {
             // Cleared, it keeps its capacity: the next spare queue, allocated off the lock

@@ -10,8 +10,10 @@
 #include "store/UsageWriter.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QSet>
 #include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 
@@ -51,6 +53,7 @@ private Q_SLOTS:
     void refusedRecordIsDroppedAlone();
     void convertsOldRows_data() { StoreTestEnv::addBackendRows(); }
     void convertsOldRows();
+    void traceRecordsEachWrite();
 
 private:
     StoreTestEnv m_env;
@@ -492,6 +495,43 @@ void TestUsageWriter::convertsOldRows()
     QCOMPARE(scalar(db, QStringLiteral("SELECT SUM(requests) FROM usage_rollups"
                                        " WHERE user_id = 4")),
              1);
+}
+
+void TestUsageWriter::traceRecordsEachWrite()
+{
+    // AISBF_USAGE_TRACE (tests/bench/trace-rr.sh): one line per write, saved when it stops.
+    STORE_OPEN_DB(m_env, QStringLiteral("sqlite"), db);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("writes.trace"));
+    qputenv("AISBF_USAGE_TRACE", path.toLocal8Bit());
+    auto writer = std::make_unique<UsageWriter>(db);
+    qunsetenv("AISBF_USAGE_TRACE");
+    for (int i = 0; i < 30; ++i)
+        writer->enqueue(record(i));
+    QVERIFY(writer->flush());
+    for (int i = 30; i < 50; ++i)
+        writer->enqueue(record(i));
+    writer->stop();
+    QCOMPARE(rows(db), 50);
+    QFile file(path);
+    QVERIFY2(file.open(QIODevice::ReadOnly | QIODevice::Text), qPrintable(path));
+    QCOMPARE(file.readLine().trimmed(), QByteArray("# start_ns written_ns freed_ns records"));
+    qint64 records = 0, previousEnd = 0, writes = 0;
+    while (!file.atEnd()) {
+        const QList<QByteArray> fields = file.readLine().trimmed().split(' ');
+        QCOMPARE(fields.size(), 4);
+        const qint64 start = fields[0].toLongLong(), written = fields[1].toLongLong(),
+                     freed = fields[2].toLongLong();
+        QVERIFY(previousEnd <= start); // one writer: writes follow each other
+        QVERIFY(start <= written);
+        QVERIFY(written <= freed);
+        previousEnd = freed;
+        records += fields[3].toLongLong();
+        ++writes;
+    }
+    QVERIFY(writes >= 2); // the flush, then the stop (and the timer, if it came between)
+    QCOMPARE(records, 50);
 }
 
 QTEST_GUILESS_MAIN(TestUsageWriter)
