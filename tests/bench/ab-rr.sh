@@ -28,7 +28,8 @@ cleanup() {
 trap cleanup EXIT
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=bench-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 wait_port() { # wait_port PORT
     local i
     for i in $(seq 100); do
@@ -39,10 +40,8 @@ wait_port() { # wait_port PORT
     return 1
 }
 
-QT_NO_GLIB=1 "$MOCK" --host 127.0.0.1 --port 0 --models m >"$WORK/mock.out" 2>/dev/null &
-PIDS+=($!)
-for _ in $(seq 100); do grep -q '^listening' "$WORK/mock.out" 2>/dev/null && break; sleep 0.05; done
-MOCK_PORT=$(awk '/^listening/ {print $2}' "$WORK/mock.out")
+start_mock "$MOCK" "$WORK"
+PIDS+=("$MOCK_PID")
 echo '{"model":"mock/m","messages":[{"role":"user","content":"ping"}]}' >"$WORK/body.json"
 
 declare -A URL
@@ -55,18 +54,8 @@ for spec in "$@"; do
     [[ $rest == *,usage-off ]] && usage=false
     [[ -x $binary ]] || { echo "$name: $binary is not an executable" >&2; exit 2; }
     dir=$WORK/$name
-    mkdir -p "$dir"
     port=$(free_port)
-    cat >"$dir/aisbf.json" <<JSON
-{"server":{"host":"127.0.0.1","port":$port},"database":{"type":"sqlite","sqlite_path":"$dir/aisbf.db"},
- "cache":{"type":"memory"},"usage":{"record":$usage}}
-JSON
-    cat >"$dir/providers.json" <<JSON
-{"providers":{"mock":{"id":"mock","type":"openai","endpoint":"http://127.0.0.1:$MOCK_PORT/v1",
- "api_key_required":false,"models":[{"name":"m"}]}}}
-JSON
-    echo '{"rotations":{}}' >"$dir/rotations.json"
-    echo '{}' >"$dir/autoselect.json"
+    gateway_config "$dir" "$port" "$usage"
     QT_NO_GLIB=1 "$binary" --config-dir "$dir" >"$dir/log" 2>&1 &
     PIDS+=($!)
     wait_port "$port"

@@ -31,26 +31,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-QT_NO_GLIB=1 "$MOCK" --host 127.0.0.1 --port 0 --models m >"$WORK/mock.out" 2>/dev/null &
-PIDS+=($!)
-for _ in $(seq 100); do grep -q '^listening' "$WORK/mock.out" 2>/dev/null && break; sleep 0.05; done
-MOCK_PORT=$(awk '/^listening/ {print $2}' "$WORK/mock.out")
-[[ -n $MOCK_PORT ]] || { echo "the mock upstream did not start" >&2; exit 1; }
-
+# shellcheck source=bench-lib.sh
+source "$HERE/bench-lib.sh"
+start_mock "$MOCK" "$WORK"
+PIDS+=("$MOCK_PID")
 PORT=$(free_port)
-mkdir -p "$WORK/config"
-cat >"$WORK/config/aisbf.json" <<JSON
-{"server":{"host":"127.0.0.1","port":$PORT},"database":{"type":"sqlite","sqlite_path":"$WORK/config/aisbf.db"},
- "cache":{"type":"memory"},"usage":{"record":true}}
-JSON
-cat >"$WORK/config/providers.json" <<JSON
-{"providers":{"mock":{"id":"mock","type":"openai","endpoint":"http://127.0.0.1:$MOCK_PORT/v1",
- "api_key_required":false,"models":[{"name":"m"}]}}}
-JSON
-echo '{"rotations":{}}' >"$WORK/config/rotations.json"
-echo '{}' >"$WORK/config/autoselect.json"
+gateway_config "$WORK/config" "$PORT" true
 AISBF_USAGE_TRACE=$WORK/writes.trace QT_NO_GLIB=1 "$GATEWAY" --config-dir "$WORK/config" \
     >"$WORK/gateway.log" 2>&1 &
 GATEWAY_PID=$!

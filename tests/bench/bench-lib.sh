@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Shared by ab-rr.sh and trace-rr.sh (sourced): a free port, the mock upstream, and the config of
+# a gateway in front of it.
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# start_mock MOCK WORK: starts the zero-delay mock upstream; sets MOCK_PID and MOCK_PORT.
+start_mock() {
+    QT_NO_GLIB=1 "$1" --host 127.0.0.1 --port 0 --models m >"$2/mock.out" 2>/dev/null &
+    MOCK_PID=$!
+    for _ in $(seq 100); do grep -q '^listening' "$2/mock.out" 2>/dev/null && break; sleep 0.05; done
+    MOCK_PORT=$(awk '/^listening/ {print $2}' "$2/mock.out")
+    [[ -n $MOCK_PORT ]] || { echo "the mock upstream did not start" >&2; return 1; }
+}
+
+# gateway_config DIR PORT USAGE(true|false): a gateway on PORT with provider "mock" (model "m")
+# pointing at MOCK_PORT, SQLite in DIR, usage recorded or not.
+gateway_config() {
+    mkdir -p "$1"
+    cat >"$1/aisbf.json" <<JSON
+{"server":{"host":"127.0.0.1","port":$2},"database":{"type":"sqlite","sqlite_path":"$1/aisbf.db"},
+ "cache":{"type":"memory"},"usage":{"record":$3}}
+JSON
+    cat >"$1/providers.json" <<JSON
+{"providers":{"mock":{"id":"mock","type":"openai","endpoint":"http://127.0.0.1:$MOCK_PORT/v1",
+ "api_key_required":false,"models":[{"name":"m"}]}}}
+JSON
+    echo '{"rotations":{}}' >"$1/rotations.json"
+    echo '{}' >"$1/autoselect.json"
+}
