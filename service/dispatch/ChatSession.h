@@ -56,6 +56,8 @@ public:
     ~ChatSession() override;
 
     void start();
+    /** Stops at once: the upstream call is closed and nothing more is sent. */
+    void cancel() { onClientGone(); }
 
 Q_SIGNALS:
     void finished();

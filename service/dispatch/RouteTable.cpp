@@ -148,6 +148,11 @@ RouteTable::providerCandidate(const config::ProviderConfig &provider, const QStr
             if (capabilities.contains(QJsonValue(QLatin1String(name))))
                 candidate->toolsSupported = true;
         }
+        candidate->imagesSupported = false;
+        for (const char *name : {"vision", "image", "images", "image_input", "multimodal"}) {
+            if (capabilities.contains(QJsonValue(QLatin1String(name))))
+                candidate->imagesSupported = true;
+        }
     }
     return candidate;
 }
@@ -286,13 +291,7 @@ Resolution RouteTable::resolveUnpinned(Scope scope, const QString &scopeId,
         return notFound(autoselectId, QStringLiteral("autoselect"));
     Resolution resolution;
     resolution.route = QStringLiteral("autoselect/") + autoselectId; // logged and counted as such
-    resolution.error = protocol::OpenAiError{
-        501,
-        QStringLiteral("autoselect routing is not available in this gateway build yet; "
-                       "call one of its rotations or provider models directly."),
-        {},
-        QByteArrayLiteral("autoselect_unsupported"),
-        QStringLiteral("model")};
+    resolution.autoselect = *m_config->autoselects.constFind(autoselectId);
     return resolution;
 }
 

@@ -38,6 +38,8 @@ struct Candidate
     translate::OutboundContext outbound;
     /** False when the model's "capabilities" are listed and name no tool use. */
     bool toolsSupported = true;
+    /** False when the model's "capabilities" are listed and name no vision. */
+    bool imagesSupported = true;
 };
 
 /** What a request's path and "model" resolve to. */
@@ -48,6 +50,8 @@ struct Resolution
     QList<std::shared_ptr<const Candidate>> candidates;
     std::optional<protocol::OpenAiError> error;
     config::ConfigSnapshot config; ///< keeps the providers the candidates point to alive
+    /** Set when the route is an autoselect policy: no candidates, the policy chooses a route. */
+    std::optional<config::AutoselectConfig> autoselect;
 };
 
 /** One entry of an OpenAI model list: {id, object:"model", created:0, owned_by}. */

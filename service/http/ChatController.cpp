@@ -4,7 +4,10 @@
 #include "Request.h"
 
 #include "../Gateway.h"
+#include "dispatch/AutoselectPolicy.h"
+#include "dispatch/Autoselector.h"
 #include "dispatch/ChatSession.h"
+#include "dispatch/RequestFit.h"
 
 #include "control/ControlPlane.h"
 
@@ -27,6 +30,28 @@ protocol::OpenAiError error(int status, const QString &message, const char *code
 protocol::OpenAiError badRequest(const QString &message, const QString &param = {})
 {
     return {400, message, {}, QByteArrayLiteral("invalid_request"), param};
+}
+
+bool isUserRoute(const routing::RouteRef &ref)
+{
+    return ref.kind == routing::RouteRef::Kind::UserProviderModel ||
+           ref.kind == routing::RouteRef::Kind::UserRotation ||
+           ref.kind == routing::RouteRef::Kind::UserAutoselect;
+}
+
+// A user route's name inside its owner's table: "user-rotation/x" is that table's "rotation/x".
+QString ownRoute(const routing::RouteRef &ref)
+{
+    switch (ref.kind) {
+    case routing::RouteRef::Kind::UserRotation:
+        return QStringLiteral("rotation/") + ref.name;
+    case routing::RouteRef::Kind::UserAutoselect:
+        return QStringLiteral("autoselect/") + ref.name;
+    case routing::RouteRef::Kind::UserProviderModel:
+        return ref.provider + u'/' + ref.name;
+    default:
+        return ref.toString();
+    }
 }
 
 } // namespace
@@ -135,74 +160,6 @@ void ChatController::validate(Parsed &parsed)
     }
 }
 
-std::optional<protocol::OpenAiError> ChatController::fitToLimits(dispatch::Resolution &resolution,
-                                                                 const Parsed &parsed)
-{
-    const bool anyLimit = std::any_of(
-        resolution.candidates.cbegin(), resolution.candidates.cend(), [](const auto &candidate) {
-            return candidate->contextSize || candidate->maxRequestTokens;
-        });
-    if (!anyLimit)
-        return std::nullopt; // skip the estimate on the hot path when nothing is limited
-    const qint64 prompt =
-        protocol::estimatePromptTokens(parsed.body.value(QLatin1String("messages")).toArray());
-    QStringList refusals;
-    QList<std::shared_ptr<const dispatch::Candidate>> fitting;
-    for (const auto &candidate : std::as_const(resolution.candidates)) {
-        if (candidate->maxRequestTokens && prompt > *candidate->maxRequestTokens) {
-            refusals.append(QStringLiteral("%1 accepts at most %2 (max_request_tokens)")
-                                .arg(candidate->key)
-                                .arg(*candidate->maxRequestTokens));
-        } else if (candidate->contextSize && prompt + parsed.maxTokens > *candidate->contextSize) {
-            refusals.append(QStringLiteral("%1 has a context of %2 tokens (context_size), "
-                                           "less than prompt + max_tokens = %3")
-                                .arg(candidate->key)
-                                .arg(*candidate->contextSize)
-                                .arg(prompt + parsed.maxTokens));
-        } else {
-            fitting.append(candidate);
-        }
-    }
-    if (!fitting.isEmpty()) {
-        resolution.candidates = fitting;
-        return std::nullopt;
-    }
-    return protocol::OpenAiError{
-        400,
-        QStringLiteral("the request is about %1 tokens (estimated), too large for %2: %3. "
-                       "Shorten the messages or lower max_tokens.")
-            .arg(prompt)
-            .arg(resolution.route, refusals.join(QStringLiteral("; "))),
-        {},
-        QByteArrayLiteral("context_length_exceeded"),
-        QStringLiteral("messages")};
-}
-
-std::optional<protocol::OpenAiError> ChatController::fitToTools(dispatch::Resolution &resolution,
-                                                                const Parsed &parsed)
-{
-    const QJsonValue tools = parsed.body.value(QLatin1String("tools"));
-    if (!tools.isArray() || tools.toArray().isEmpty())
-        return std::nullopt;
-    QList<std::shared_ptr<const dispatch::Candidate>> able;
-    QStringList unable;
-    for (const auto &candidate : std::as_const(resolution.candidates)) {
-        if (candidate->toolsSupported)
-            able.append(candidate);
-        else
-            unable.append(candidate->key);
-    }
-    if (!able.isEmpty()) {
-        resolution.candidates = able;
-        return std::nullopt;
-    }
-    return badRequest(QStringLiteral("the request offers tools, but %1 cannot use them (its "
-                                     "\"capabilities\" in providers.json name no tool use). "
-                                     "Remove 'tools' or pick a model that has them.")
-                          .arg(unable.join(QStringLiteral(", "))),
-                      QStringLiteral("tools"));
-}
-
 bool ChatController::admitUnderLimits(const Parsed &parsed, ClientResponse &response)
 {
     control::ControlPlane *plane = m_gateway.controlPlane();
@@ -251,9 +208,7 @@ std::optional<dispatch::Resolution> ChatController::resolve(dispatch::Scope scop
                                                             ClientResponse &response)
 {
     const routing::RouteRef ref = routing::RouteRef::parse(parsed.model);
-    const bool userRoute = ref.kind == routing::RouteRef::Kind::UserProviderModel ||
-                           ref.kind == routing::RouteRef::Kind::UserRotation ||
-                           ref.kind == routing::RouteRef::Kind::UserAutoselect;
+    const bool userRoute = isUserRoute(ref);
     control::ControlPlane *plane = m_gateway.controlPlane();
     if (scope != dispatch::Scope::User && !userRoute)
         return m_gateway.routes()->resolve(scope, scopeId, parsed.model);
@@ -278,31 +233,67 @@ std::optional<dispatch::Resolution> ChatController::resolve(dispatch::Scope scop
         response.record().principal.userId = userId;
     if (!userRoute)
         return m_gateway.routes()->resolve(dispatch::Scope::Any, {}, parsed.model);
-    if (ref.kind == routing::RouteRef::Kind::UserAutoselect) {
-        dispatch::Resolution resolution;
-        resolution.route = parsed.model;
-        resolution.error = protocol::OpenAiError{
-            501,
-            QStringLiteral("autoselect routing is not built yet; call a user-rotation/… or "
-                           "user-provider/… route"),
-            {},
-            QByteArrayLiteral("autoselect_unsupported"),
-            QStringLiteral("model")};
-        return resolution;
-    }
     protocol::OpenAiError failure;
     const auto table = plane->userRoutes().table(*userId, m_gateway.routes()->config(), &failure);
     if (!table) {
         response.sendError(failure);
         return std::nullopt;
     }
-    const bool rotation = ref.kind == routing::RouteRef::Kind::UserRotation;
-    dispatch::Resolution resolution =
-        table->resolve(dispatch::Scope::Any, {},
-                       rotation ? QString(QStringLiteral("rotation/") + ref.name)
-                                : QString(ref.provider + u'/' + ref.name));
-    resolution.route = parsed.model; // "user-rotation/x", "user-provider/p/m"
+    dispatch::Resolution resolution = table->resolve(dispatch::Scope::Any, {}, ownRoute(ref));
+    resolution.route = parsed.model; // "user-rotation/x", "user-provider/p/m", "user-autoselect/x"
     return resolution;
+}
+
+dispatch::Resolution ChatController::resolveAutoselectRoute(const QString &id,
+                                                            std::optional<qint64> userId)
+{
+    const routing::RouteRef ref = routing::RouteRef::parse(id);
+    if (!isUserRoute(ref))
+        return m_gateway.routes()->resolve(dispatch::Scope::Any, {}, id);
+    // A user-… id names the caller's own route when they have one, else the global route of
+    // that name: one policy in autoselect.json then serves every user (and the global token).
+    if (control::ControlPlane *plane = m_gateway.controlPlane(); plane && userId) {
+        protocol::OpenAiError failure;
+        if (const auto table =
+                plane->userRoutes().table(*userId, m_gateway.routes()->config(), &failure)) {
+            dispatch::Resolution own = table->resolve(dispatch::Scope::Any, {}, ownRoute(ref));
+            if (!own.error || own.error->status != 404) {
+                own.route = id;
+                return own;
+            }
+        }
+    }
+    return m_gateway.routes()->resolve(dispatch::Scope::Any, {}, ownRoute(ref));
+}
+
+void ChatController::startAutoselect(dispatch::Resolution resolution, const Parsed &parsed,
+                                     dispatch::ChatSession::Request request,
+                                     ClientResponse &&response)
+{
+    const std::optional<qint64> userId = response.record().principal.userId;
+    const config::AutoselectConfig &policy = *resolution.autoselect;
+    dispatch::RequestNeeds needs = dispatch::RequestNeeds::of(parsed.body, parsed.maxTokens);
+    const dispatch::RouteResolver resolver = [this, userId](const QString &id) {
+        return resolveAutoselectRoute(id, userId);
+    };
+    dispatch::Autoselector::Setup setup;
+    setup.services = {m_gateway.upstreamClient(), m_gateway.cooldowns()};
+    setup.log = m_gateway.accessLog();
+    setup.policy = policy;
+    setup.route = resolution.route;
+    setup.options = dispatch::autoselectOptions(policy, resolver, parsed.body, needs);
+    setup.plan = dispatch::planAutoselect(policy, resolution.route, setup.options, parsed.body);
+    if (!setup.plan.chosen && !setup.plan.error && !policy.selectionModel.isEmpty()) {
+        setup.selector = resolver(policy.selectionModel);
+        if (setup.selector->autoselect)
+            setup.selector->error = protocol::OpenAiError{}; // a policy cannot be the selector
+    }
+    auto *autoselector =
+        new dispatch::Autoselector(std::move(setup), std::move(response), std::move(request));
+    m_gateway.sessionStarted();
+    QObject::connect(autoselector, &dispatch::Autoselector::finished, &m_gateway,
+                     [gateway = &m_gateway] { gateway->sessionFinished(); });
+    autoselector->start();
 }
 
 void ChatController::complete(const Request &request, dispatch::Scope scope, const QString &scopeId,
@@ -330,19 +321,21 @@ void ChatController::complete(const Request &request, dispatch::Scope scope, con
         response.sendError(*resolution.error);
         return;
     }
-    if (auto error = fitToLimits(resolution, parsed)) {
+    dispatch::ChatSession::Request chat{dialect == translate::ClientDialect::OpenAi ? request.body()
+                                                                                    : openAiBytes,
+                                        parsed.body, parsed.model, parsed.stream, dialect};
+    if (resolution.autoselect) {
+        startAutoselect(std::move(resolution), parsed, std::move(chat), std::move(response));
+        return;
+    }
+    dispatch::RequestNeeds needs = dispatch::RequestNeeds::of(parsed.body, parsed.maxTokens);
+    if (auto error = dispatch::fitRequest(resolution, parsed.body, needs)) {
         response.sendError(*error);
         return;
     }
-    if (auto error = fitToTools(resolution, parsed)) {
-        response.sendError(*error);
-        return;
-    }
-    auto *session = new dispatch::ChatSession(
-        {m_gateway.upstreamClient(), m_gateway.cooldowns()}, std::move(response),
-        std::move(resolution),
-        {dialect == translate::ClientDialect::OpenAi ? request.body() : openAiBytes, parsed.body,
-         parsed.model, parsed.stream, dialect});
+    auto *session =
+        new dispatch::ChatSession({m_gateway.upstreamClient(), m_gateway.cooldowns()},
+                                  std::move(response), std::move(resolution), std::move(chat));
     m_gateway.sessionStarted();
     QObject::connect(session, &dispatch::ChatSession::finished, &m_gateway,
                      [gateway = &m_gateway] { gateway->sessionFinished(); });

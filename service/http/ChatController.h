@@ -3,6 +3,7 @@
 
 #include "ClientResponse.h"
 
+#include "dispatch/ChatSession.h"
 #include "dispatch/RouteTable.h"
 
 #include <translate/ClientCodec.h>
@@ -59,12 +60,11 @@ private:
      */
     std::optional<dispatch::Resolution> resolve(dispatch::Scope scope, const QString &scopeId,
                                                 const Parsed &parsed, ClientResponse &response);
-    /** Drops candidates that cannot take tools when the request offers some. */
-    static std::optional<protocol::OpenAiError> fitToTools(dispatch::Resolution &resolution,
-                                                           const Parsed &parsed);
-    /** Drops candidates whose token limits the request breaks; an error when none is left. */
-    static std::optional<protocol::OpenAiError> fitToLimits(dispatch::Resolution &resolution,
-                                                            const Parsed &parsed);
+    /** An autoselect's route @p id for the caller @p userId (see the .cpp for user-… ids). */
+    dispatch::Resolution resolveAutoselectRoute(const QString &id, std::optional<qint64> userId);
+    /** Hands the request to an Autoselector for the policy @p resolution names. */
+    void startAutoselect(dispatch::Resolution resolution, const Parsed &parsed,
+                         dispatch::ChatSession::Request request, ClientResponse &&response);
 
     Gateway &m_gateway;
 };

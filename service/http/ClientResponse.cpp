@@ -17,10 +17,15 @@ ClientResponse::ClientResponse(GatewaySocket *socket, AccessLog *log, AccessReco
         m_headers.append({QByteArrayLiteral("Connection"), QByteArrayLiteral("close")});
 }
 
+ClientResponse::ClientResponse(Capture capture, AccessLog *log, AccessRecord record)
+    : m_log(log), m_record(std::move(record)), m_closeAfter(false), m_capture(std::move(capture))
+{}
+
 ClientResponse::ClientResponse(ClientResponse &&other) noexcept
     : m_socket(std::move(other.m_socket)), m_log(other.m_log), m_record(std::move(other.m_record)),
       m_headers(std::move(other.m_headers)), m_closeAfter(other.m_closeAfter),
-      m_dialect(other.m_dialect), m_streaming(other.m_streaming), m_finished(other.m_finished)
+      m_dialect(other.m_dialect), m_streaming(other.m_streaming), m_finished(other.m_finished),
+      m_capture(std::move(other.m_capture))
 {
     other.m_finished = true; // the moved-from shell answers nothing
     other.m_log = nullptr;
@@ -59,6 +64,14 @@ void ClientResponse::send(int status, const QByteArray &contentType, const QByte
         return;
     m_record.status = status;
     markFirstByte();
+    if (m_capture) {
+        // finish() first: the capture may start the next step, which must find this one done.
+        const Capture capture = std::move(m_capture);
+        m_capture = nullptr;
+        finish();
+        capture(status, body);
+        return;
+    }
     write(buildResponse(status, m_headers, contentType, body));
     finish();
 }

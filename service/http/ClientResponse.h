@@ -14,6 +14,7 @@
 #include <QString>
 
 #include <chrono>
+#include <functional>
 
 namespace aisbf::protocol {
 struct OpenAiError;
@@ -51,7 +52,16 @@ struct AccessRecord
 class ClientResponse
 {
 public:
+    /** Receives a captured answer: its status and complete body. */
+    using Capture = std::function<void(int status, const QByteArray &body)>;
+
     ClientResponse(GatewaySocket *socket, AccessLog *log, AccessRecord record, bool closeAfter);
+    /**
+     * An answer for the gateway itself (an autoselect's selection call): no socket; a complete
+     * answer goes to @p capture, and the access log gets its line as for any request. Streams
+     * and abandoned answers are not captured.
+     */
+    ClientResponse(Capture capture, AccessLog *log, AccessRecord record);
     ClientResponse(ClientResponse &&other) noexcept;
     ClientResponse &operator=(ClientResponse &&) = delete;
     ~ClientResponse();
@@ -92,6 +102,7 @@ private:
     translate::ClientDialect m_dialect = translate::ClientDialect::OpenAi;
     bool m_streaming = false;
     bool m_finished = false;
+    Capture m_capture;
 };
 
 } // namespace aisbf::http

@@ -283,6 +283,15 @@ void Validator::autoselects()
                        QLatin1String("\"") % ref % QLatin1String("\" does not resolve: ") % why %
                            QLatin1String("; requests routed there will fail"));
         }
+        if (!a.selectionModel.isEmpty()) {
+            const QString why = unresolved(a.selectionModel);
+            if (!why.isEmpty())
+                report(Warning, kAutoselectFile, base % k("/selection_model"),
+                       QLatin1String("\"") % a.selectionModel %
+                           QLatin1String("\" does not resolve: ") % why %
+                           QLatin1String("; when no route is clearly chosen, the fallback serves. "
+                                         "Name a rotation or provider/model to ask"));
+        }
     }
     cycles();
 }

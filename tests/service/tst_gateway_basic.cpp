@@ -93,7 +93,8 @@ private Q_SLOTS:
     void connectionEnd();
     void expectContinue();
     void percentEncodedPath();
-    void autoselectAnswersCleanError();
+    void guideAutoselect_data();
+    void guideAutoselect();
     void requestId_data();
     void requestId();
     void accessLogHoldsNoSecrets();
@@ -400,20 +401,64 @@ void TestGatewayBasic::percentEncodedPath()
     QVERIFY(!reply.json().value(QLatin1String("data")).toArray().isEmpty());
 }
 
-void TestGatewayBasic::autoselectAnswersCleanError()
+void TestGatewayBasic::guideAutoselect_data()
 {
-    // The guide's autoselect curl: this build has no autoselect dispatch yet, so it must say so
-    // in OpenAI's error shape rather than hang, crash or call an upstream.
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QByteArray>("route");      // X-AISBF-Autoselect
+    QTest::addColumn<QStringList>("providers"); // any of these may serve
+    QTest::addColumn<QByteArray>("reason");     // part of X-AISBF-Autoselect-Reason
+    // The guide's curl, verbatim: "private" keeps only the route marked private.
+    QTest::addRow("guide curl")
+        << QByteArray(
+               R"({"model":"engineering","messages":[{"role":"user","content":"private repo refactor: ..."}]})")
+        << QByteArray("user-rotation/coding-production")
+        << QStringList{QStringLiteral("ollama-private"), QStringLiteral("runpod-gpu-a"),
+                       QStringLiteral("openai-prod")}
+        << QByteArray("private: the request says \"private\"");
+    // Not private, and one description clearly matches (classify_semantic).
+    QTest::addRow("semantic match")
+        << QByteArray(
+               R"({"model":"engineering","messages":[{"role":"user","content":"a long GPU-heavy refactor of the build scripts"}]})")
+        << QByteArray("user-provider/runpod-gpu-a/deepseek-coder-v2")
+        << QStringList{QStringLiteral("runpod-gpu-a")} << QByteArray("semantic match");
+    // Nothing matches and the selection model "general" is not a route here: the fallback.
+    QTest::addRow("fallback")
+        << QByteArray(
+               R"({"model":"engineering","messages":[{"role":"user","content":"say pong"}]})")
+        << QByteArray("user-rotation/coding-production")
+        << QStringList{QStringLiteral("ollama-private"), QStringLiteral("runpod-gpu-a"),
+                       QStringLiteral("openai-prod")}
+        << QByteArray("fallback (selection_model general is not a route");
+}
+
+void TestGatewayBasic::guideAutoselect()
+{
+    // The guide's policy lists user-… routes; called with the global token (no user), they are
+    // the global routes of those names.
+    QFETCH(QByteArray, body);
+    QFETCH(QByteArray, route);
+    QFETCH(QStringList, providers);
+    QFETCH(QByteArray, reason);
     const int before = m_mock.requestCount();
-    const HttpReply reply = httpRequest(
-        m_gateway.port(), "POST", "/api/autoselect/chat/completions",
-        R"({"model":"engineering","messages":[{"role":"user","content":"private repo refactor: ..."}]})",
-        authorized());
-    QCOMPARE(reply.status, 501);
-    QCOMPARE(reply.error().value(QLatin1String("code")).toString(),
-             QStringLiteral("autoselect_unsupported"));
-    QVERIFY(!reply.error().value(QLatin1String("message")).toString().isEmpty());
-    QCOMPARE(m_mock.requestCount(), before);
+    const HttpReply reply = httpRequest(m_gateway.port(), "POST",
+                                        "/api/autoselect/chat/completions", body, authorized());
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.header("x-aisbf-autoselect"), route);
+    QVERIFY2(providers.contains(QString::fromUtf8(reply.header("x-aisbf-provider"))),
+             reply.header("x-aisbf-provider").constData());
+    QVERIFY2(reply.header("x-aisbf-autoselect-reason").contains(reason),
+             reply.header("x-aisbf-autoselect-reason").constData());
+    QCOMPARE(m_mock.requestCount(), before + 1);
+    QCOMPARE(reply.json()
+                 .value(QLatin1String("choices"))
+                 .toArray()
+                 .at(0)
+                 .toObject()
+                 .value(QLatin1String("message"))
+                 .toObject()
+                 .value(QLatin1String("content"))
+                 .toString(),
+             QStringLiteral("pong"));
 }
 
 void TestGatewayBasic::requestId_data()

@@ -22,6 +22,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <functional>
 #include <utility>
 
 using namespace aisbf::test;
@@ -185,6 +186,8 @@ private Q_SLOTS:
     void keysCanBeSetAgainAfterTheServerKeyChanged();
     void longRouteIdsAreAnsweredAlikeOnBothBackends_data() { StoreTestEnv::addBackendRows(); }
     void longRouteIdsAreAnsweredAlikeOnBothBackends();
+    void autoselectUsesTheCallersOwnRoutes_data() { StoreTestEnv::addBackendRows(); }
+    void autoselectUsesTheCallersOwnRoutes();
 
 private:
     /**
@@ -193,7 +196,8 @@ private:
      * the server key is kept).
      */
     bool startGateway(TestGateway &gateway, const aisbf::store::DatabaseConfig &database,
-                      const QString &directory, bool authEnabled = true);
+                      const QString &directory, bool authEnabled = true,
+                      const std::function<void(TestConfig &)> &adjust = {});
     /** Creates @p username (role user, optional tier) and an api token for them. */
     QByteArray userWithToken(quint16 port, const QString &username,
                              const QJsonValue &tierId = QJsonValue::Null);
@@ -233,7 +237,8 @@ void TestUserRoutes::cleanup()
 
 bool TestUserRoutes::startGateway(TestGateway &gateway,
                                   const aisbf::store::DatabaseConfig &database,
-                                  const QString &directory, bool authEnabled)
+                                  const QString &directory, bool authEnabled,
+                                  const std::function<void(TestConfig &)> &adjust)
 {
     TestConfig config;
     config.addProvider(s("p"), m_global.baseUrl(), {s("m")});
@@ -244,6 +249,8 @@ bool TestUserRoutes::startGateway(TestGateway &gateway,
     config.set(s("dashboard"), s("password"), kAdminSha);
     config.database = database;
     config.directory = directory;
+    if (adjust)
+        adjust(config);
     return gateway.start(config);
 }
 
@@ -684,14 +691,15 @@ void TestUserRoutes::chatReachesUserRoutes()
         QCOMPARE(m_global.requestCount(), before + 1);
         QVERIFY(m_global.lastRequest().header("authorization").isEmpty());
     }
-    // Autoselect routing is not built: 501, on user autoselects as well.
+    // The user's own autoselect: no selection model, so its fallback, the user's rotation.
     QCOMPARE(put(port, {}, "autoselects",
                  {{s("a"), QJsonObject{{s("fallback"), s("user-rotation/r")}}}}, alice)
                  .status,
              200);
     HttpReply reply = client.post(endpoint, chatBody(s("user-autoselect/a")), bearer(alice));
-    QVERIFY2(reply.status == 501, said("user-autoselect", reply).constData());
-    QCOMPARE(text(reply.error(), "code"), s("autoselect_unsupported"));
+    QVERIFY2(reply.status == 200, said("user-autoselect", reply).constData());
+    QCOMPARE(reply.header("x-aisbf-autoselect"), QByteArray("user-rotation/r"));
+    QCOMPARE(reply.header("x-aisbf-provider"), QByteArray("mine"));
     // A route the user does not have.
     reply = client.post(endpoint, chatBody(s("user-rotation/nope")), bearer(alice));
     QVERIFY2(reply.status == 404, said("unknown user rotation", reply).constData());
@@ -1112,7 +1120,7 @@ void TestUserRoutes::usageRowsNameTheUserRoute()
     QCOMPARE(chat("/api/v1/chat/completions", "user-rotation/r", true), 200);
     QCOMPARE(chat("/api/u/alice/chat/completions", "user-provider/mine/m", false), 200);
     QCOMPARE(chat("/api/user/chat/completions", "p/m", false), 200);
-    QCOMPARE(chat("/api/user/chat/completions", "user-autoselect/a", false), 501);
+    QCOMPARE(chat("/api/user/chat/completions", "user-autoselect/a", false), 200);
     // The operator acting for Alice: her usage (her routes, her keys), with no token of hers.
     QCOMPARE(
         client
@@ -1151,8 +1159,10 @@ void TestUserRoutes::usageRowsNameTheUserRoute()
              }),
              1);
     QCOMPARE(count([](const auto &r) {
+                 // Counted as the policy, served by the route it chose.
                  return r.routeKind == QLatin1String("user-autoselect") &&
-                        r.routeId == QLatin1String("a") && r.status == 501;
+                        r.routeId == QLatin1String("a") && r.provider == QLatin1String("mine") &&
+                        r.status == 200;
              }),
              1);
     QCOMPARE(count([](const auto &r) {
@@ -1270,6 +1280,70 @@ void TestUserRoutes::longRouteIdsAreAnsweredAlikeOnBothBackends()
     }
     const HttpReply read = get(port, {}, "providers", alice);
     QVERIFY(read.json().value(QLatin1String("providers")).toObject().contains(longId));
+}
+
+void TestUserRoutes::autoselectUsesTheCallersOwnRoutes()
+{
+    QFETCH(QString, backend);
+    STORE_FRESH_CONFIG(m_env, backend, database);
+    QTemporaryDir dir;
+    TestGateway gateway;
+    // A global policy written with user-… ids, as in the operator guide, and a global rotation
+    // of the same name for callers who have none.
+    QVERIFY(startGateway(gateway, database, dir.path(), true, [](TestConfig &config) {
+        config.addRotation(s("r"), {rotationEntry(s("p"), s("m"))});
+        config.autoselect.insert(
+            s("team"),
+            QJsonObject{{s("available_models"),
+                         QJsonArray{QJsonObject{{s("model_id"), s("user-rotation/r")},
+                                                {s("description"), s("the team's rotation")}}}}});
+    }));
+    const quint16 port = gateway.port();
+    const QByteArray alice = userWithToken(port, s("alice"));
+    const QByteArray bob = userWithToken(port, s("bob"));
+    QVERIFY(giveRoutes(port, s("alice"), kAliceKey)); // alice has her own rotation "r"
+    QCOMPARE(
+        put(port, s("alice"), "autoselects",
+            {{s("own"), QJsonObject{{s("available_models"),
+                                     QJsonArray{QJsonObject{{s("model_id"), s("user-rotation/r")},
+                                                            {s("description"), s("mine")}}}}}}})
+            .status,
+        200);
+
+    struct Case
+    {
+        const char *what;
+        QByteArray path;
+        const char *model;
+        QByteArray token;
+        int status;
+        const char *provider; ///< who served (200 only)
+    };
+    const QList<Case> cases{
+        {"alice, global policy: her own r", "/api/user/chat/completions", "autoselect/team", alice,
+         200, "mine"},
+        {"bob, global policy: the global r", "/api/user/chat/completions", "autoselect/team", bob,
+         200, "p"},
+        {"global token: the global r", "/api/v1/chat/completions", "autoselect/team", kGlobal, 200,
+         "p"},
+        {"alice's own policy", "/api/user/chat/completions", "user-autoselect/own", alice, 200,
+         "mine"},
+        {"alice's own policy on /api/v1", "/api/v1/chat/completions", "user-autoselect/own", alice,
+         200, "mine"},
+        {"the operator for alice", "/api/u/alice/chat/completions", "user-autoselect/own", kGlobal,
+         200, "mine"},
+        {"bob has no such policy", "/api/user/chat/completions", "user-autoselect/own", bob, 404,
+         nullptr},
+    };
+    for (const Case &c : cases) {
+        const HttpReply reply = httpRequest(
+            port, "POST", c.path, chatBody(QString::fromLatin1(c.model)), bearer(c.token));
+        QVERIFY2(reply.status == c.status, said(c.what, reply).constData());
+        if (c.status != 200)
+            continue;
+        QVERIFY2(reply.header("x-aisbf-provider") == c.provider, said(c.what, reply).constData());
+        QCOMPARE(reply.header("x-aisbf-autoselect"), QByteArray("user-rotation/r"));
+    }
 }
 
 AISBF_GATEWAY_TEST_MAIN(TestUserRoutes)

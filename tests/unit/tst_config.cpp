@@ -287,7 +287,10 @@ void TestConfig::originalReferenceLoads()
     const Diagnostic *fallback = find(result.diagnostics, QStringLiteral("autoselect.json"),
                                       QStringLiteral("/autoselect/fallback"));
     QVERIFY(fallback && !fallback->isError());
-    QCOMPARE(result.diagnostics.size(), 6);
+    const Diagnostic *selector = find(result.diagnostics, QStringLiteral("autoselect.json"),
+                                      QStringLiteral("/autoselect/selection_model"));
+    QVERIFY(selector && !selector->isError());
+    QCOMPARE(result.diagnostics.size(), 7);
 }
 
 void TestConfig::guideExamplesLoad()
@@ -296,7 +299,13 @@ void TestConfig::guideExamplesLoad()
     QProcessEnvironment env = testEnv(home.path());
     env.insert(QStringLiteral("RUNPOD_API_KEY"), QStringLiteral("rp-secret"));
     const LoadResult result = loadConfigDir(kDataDir + QLatin1String("/guide"), env, false);
-    QVERIFY2(result.ok() && result.diagnostics.isEmpty(), qPrintable(dump(result.diagnostics)));
+    // The one remark: the guide's policy asks "general", which its files do not define, so the
+    // fallback serves whenever no route is clearly chosen.
+    QVERIFY2(result.ok() && result.diagnostics.size() == 1, qPrintable(dump(result.diagnostics)));
+    const Diagnostic &selector = result.diagnostics.first();
+    QVERIFY(!selector.isError());
+    QCOMPARE(selector.path, QStringLiteral("/engineering/selection_model"));
+    QVERIFY(selector.message.contains(QLatin1String("fallback serves")));
     const ConfigSet &c = *result.config;
 
     const ProviderConfig runpod = c.providers.value(QStringLiteral("runpod-gpu-a"));
@@ -362,9 +371,12 @@ void TestConfig::guideWithoutSecretFails()
     const LoadResult result =
         loadConfigDir(kDataDir + QLatin1String("/guide"), testEnv(home.path()), false);
     QVERIFY(!result.ok());
-    QCOMPARE(result.diagnostics.size(), 1);
-    QCOMPARE(result.diagnostics.first().path, QStringLiteral("/providers/runpod-gpu-a/api_key"));
-    QVERIFY(result.diagnostics.first().message.contains(QLatin1String("set RUNPOD_API_KEY")));
+    // The one error, and guideExamplesLoad's warning about the selection model.
+    QCOMPARE(result.diagnostics.size(), 2);
+    const Diagnostic *missing = find(result.diagnostics, QStringLiteral("providers.json"),
+                                     QStringLiteral("/providers/runpod-gpu-a/api_key"));
+    QVERIFY(missing && missing->isError());
+    QVERIFY(missing->message.contains(QLatin1String("set RUNPOD_API_KEY")));
 }
 
 void TestConfig::guideCoderAiShapeLoads()
@@ -438,7 +450,7 @@ void TestConfig::fractionalSecondsAndDefaults()
     QCOMPARE(s.clientHeaderTimeoutMs, 1500);
     QCOMPARE(s.maxBodyBytes, qint64(1024));
     QCOMPARE(s.keepAliveTimeoutMs, 75'000); // unset keeps the Config.h default
-    QVERIFY(s.recordUsage);                  // so does "usage.record"
+    QVERIFY(s.recordUsage);                 // so does "usage.record"
     QCOMPARE(s.upstreamTimeouts.connectMs, std::optional<int>(250));
     QCOMPARE(s.upstreamTimeouts.firstByteMs, std::optional<int>(300'000));
     QCOMPARE(s.upstreamTimeouts.idleMs, std::optional<int>(120'000));

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Autoselector.h"
+
+#include "http/GatewaySocket.h"
+
+#include <routing/SelectionPrompt.h>
+
+#include <QJsonDocument>
+
+namespace aisbf::dispatch {
+
+namespace {
+
+constexpr double kDefaultSelectionTimeoutS = 10;
+constexpr double kMaxSelectionTimeoutS = 600;
+
+// Header values are ASCII without control characters; reasons are ours, but carry route ids.
+QByteArray headerSafe(const QString &text)
+{
+    QByteArray out;
+    out.reserve(text.size());
+    for (const QChar c : text)
+        out.append(c.unicode() >= 0x20 && c.unicode() < 0x7f ? char(c.unicode()) : '?');
+    return out;
+}
+
+} // namespace
+
+Autoselector::Autoselector(Setup setup, http::ClientResponse response, ChatSession::Request request)
+    : m_setup(std::move(setup)), m_response(std::move(response)), m_request(std::move(request))
+{
+    m_response.record().route = m_setup.route;
+    m_response.setDialect(m_request.client);
+    m_deadline.setSingleShot(true);
+    connect(&m_deadline, &QTimer::timeout, this, &Autoselector::selectionTimedOut);
+    if (http::GatewaySocket *socket = m_response.socket()) {
+        m_clientWatch = {
+            connect(socket, &QAbstractSocket::disconnected, this, &Autoselector::onClientGone),
+            connect(socket, &QObject::destroyed, this, &Autoselector::onClientGone)};
+    }
+}
+
+Autoselector::~Autoselector()
+{
+    if (m_selection)
+        m_selection->cancel();
+}
+
+void Autoselector::start()
+{
+    const AutoselectPlan &plan = m_setup.plan;
+    if (plan.error) {
+        m_response.sendError(*plan.error);
+        finish();
+        return;
+    }
+    if (plan.chosen) {
+        dispatchTo(*plan.chosen, plan.chosenBy);
+        return;
+    }
+    if (canAskSelector()) {
+        askSelector();
+        return;
+    }
+    dispatchTo(plan.fallback, m_setup.policy.selectionModel.isEmpty()
+                                  ? QStringLiteral("fallback (no selection_model)")
+                                  : QStringLiteral("fallback (selection_model ") +
+                                        m_setup.policy.selectionModel +
+                                        QStringLiteral(" is not a route that can be called)"));
+}
+
+bool Autoselector::canAskSelector() const
+{
+    return m_setup.selector && !m_setup.selector->error && !m_setup.selector->candidates.isEmpty();
+}
+
+void Autoselector::askSelector()
+{
+    QList<routing::SelectionOption> options;
+    for (qsizetype index : std::as_const(m_setup.plan.eligible)) {
+        const AutoselectOption &option = m_setup.options.at(index);
+        options.append({option.id, option.description});
+    }
+    const QJsonValue customPrompt = m_setup.policy.raw.value(QLatin1String("selection_prompt"));
+    const QString prompt = customPrompt.isString() && !customPrompt.toString().trimmed().isEmpty()
+                               ? customPrompt.toString()
+                               : routing::defaultSelectionPrompt();
+    ChatSession::Request request;
+    request.model = m_setup.policy.selectionModel;
+    request.raw = routing::selectionRequest(request.model, prompt, options,
+                                            autoselectRequestText(m_request.object));
+    request.object = QJsonDocument::fromJson(request.raw).object();
+
+    // The selection call is real upstream traffic: it gets its own access-log line and usage.
+    http::AccessRecord record = m_response.record();
+    record.requestId += "-select";
+    record.status = 0;
+    record.failovers = 0;
+    record.promptTokens = 0;
+    record.reported = {};
+    record.firstByte = {};
+    record.start = std::chrono::steady_clock::now();
+    QPointer<Autoselector> self(this);
+    http::ClientResponse capture(
+        [self](int status, const QByteArray &body) {
+            if (self)
+                self->selectionAnswered(status, body);
+        },
+        m_setup.log, std::move(record));
+
+    const double configured =
+        m_setup.policy.raw.value(QLatin1String("selection_timeout")).toDouble(0);
+    const double timeoutS =
+        configured > 0 ? std::min(configured, kMaxSelectionTimeoutS) : kDefaultSelectionTimeoutS;
+    m_deadline.start(int(timeoutS * 1000));
+    auto *session = new ChatSession(m_setup.services, std::move(capture), *m_setup.selector,
+                                    std::move(request));
+    m_selection = session;
+    session->start(); // may answer at once (a refused connection): m_selection is set first
+}
+
+void Autoselector::selectionAnswered(int status, const QByteArray &body)
+{
+    m_deadline.stop();
+    m_selection = nullptr; // it finishes on its own
+    const QString selector = QStringLiteral("selection_model ") + m_setup.policy.selectionModel;
+    if (status != 200) {
+        dispatchTo(m_setup.plan.fallback, QStringLiteral("fallback (") + selector +
+                                              QStringLiteral(" answered HTTP ") +
+                                              QString::number(status) + u')');
+        return;
+    }
+    QStringList ids;
+    for (qsizetype index : std::as_const(m_setup.plan.eligible))
+        ids.append(m_setup.options.at(index).id);
+    const std::optional<QString> text = routing::completionText(body);
+    const std::optional<qsizetype> picked =
+        text ? routing::parseSelection(*text, ids) : std::nullopt;
+    if (!picked) {
+        dispatchTo(m_setup.plan.fallback, QStringLiteral("fallback (") + selector +
+                                              QStringLiteral(" named no eligible route)"));
+        return;
+    }
+    dispatchTo(m_setup.plan.eligible.at(*picked), QStringLiteral("chosen by ") + selector);
+}
+
+void Autoselector::selectionTimedOut()
+{
+    if (m_selection)
+        m_selection->cancel();
+    m_selection = nullptr;
+    dispatchTo(m_setup.plan.fallback,
+               QStringLiteral("fallback (selection_model ") + m_setup.policy.selectionModel +
+                   QStringLiteral(" did not answer within %1 ms)").arg(m_deadline.interval()));
+}
+
+void Autoselector::dispatchTo(qsizetype index, const QString &why)
+{
+    for (const auto &connection : std::as_const(m_clientWatch))
+        disconnect(connection);
+    m_clientWatch.clear();
+    if (m_response.clientGone()) {
+        m_response.abandon(499);
+        finish();
+        return;
+    }
+    const AutoselectOption &option = m_setup.options.at(index);
+    Resolution resolution = option.resolution;
+    resolution.route = m_setup.route;
+    m_response.addHeader("X-AISBF-Autoselect", headerSafe(option.id));
+    QString reason = why;
+    if (!m_setup.plan.classification.isEmpty())
+        reason += QStringLiteral("; ") + m_setup.plan.classification;
+    m_response.addHeader("X-AISBF-Autoselect-Reason", headerSafe(reason));
+    auto *session = new ChatSession(m_setup.services, std::move(m_response), std::move(resolution),
+                                    std::move(m_request));
+    connect(session, &ChatSession::finished, this, &Autoselector::finish);
+    session->start();
+}
+
+void Autoselector::onClientGone()
+{
+    if (m_finished)
+        return;
+    m_deadline.stop();
+    if (m_selection)
+        m_selection->cancel(); // the mock (or the real selector) sees the connection close
+    m_selection = nullptr;
+    m_response.abandon(499);
+    finish();
+}
+
+void Autoselector::finish()
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    Q_EMIT finished();
+    deleteLater();
+}
+
+} // namespace aisbf::dispatch
