@@ -87,7 +87,6 @@ RequestNeeds RequestNeeds::of(const QJsonObject &body, qint64 maxTokens)
     needs.maxTokens = maxTokens;
     const QJsonValue tools = body.value(QLatin1String("tools"));
     needs.tools = tools.isArray() && !tools.toArray().isEmpty();
-    needs.images = routing::hasImageParts(body.value(QLatin1String("messages")).toArray());
     return needs;
 }
 
@@ -103,7 +102,12 @@ std::optional<protocol::OpenAiError> fitRequest(Resolution &resolution, const QJ
                 QStringLiteral("tools")))
             return error;
     }
-    if (needs.images) {
+    const bool anyBlind =
+        std::any_of(resolution.candidates.cbegin(), resolution.candidates.cend(),
+                    [](const auto &candidate) { return !candidate->imagesSupported; });
+    if (anyBlind && !needs.images) // the walk over every message part only when it matters
+        needs.images = routing::hasImageParts(body.value(QLatin1String("messages")).toArray());
+    if (anyBlind && *needs.images) {
         if (auto error = keepAble(
                 resolution, [](const Candidate &c) { return c.imagesSupported; },
                 QStringLiteral("the request carries images, but %1 cannot read them (its "

@@ -17,7 +17,8 @@ struct RequestNeeds
     qint64 promptTokens = -1; ///< estimated on first use (-1: not yet)
     qint64 maxTokens = 0;     ///< max_tokens / max_completion_tokens, 0 when unset
     bool tools = false;       ///< offers tools
-    bool images = false;      ///< carries image parts
+    /** Carries image parts; looked for only when some candidate cannot read images. */
+    std::optional<bool> images;
 
     static RequestNeeds of(const QJsonObject &body, qint64 maxTokens);
 };

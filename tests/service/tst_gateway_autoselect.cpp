@@ -10,6 +10,7 @@
 
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -62,6 +63,7 @@ private Q_SLOTS:
     void nsfwContentNeedsNsfwRoute();
     void semanticMatchSkipsTheSelectionModel();
     void toolsNarrowTheChoice();
+    void imagesNarrowTheChoice();
     void unusableRoutesAreSkipped();
     void nothingUsable();
     void streamsThroughTheChosenRoute();
@@ -324,6 +326,32 @@ void TestGatewayAutoselect::toolsNarrowTheChoice()
     QCOMPARE(reply.header("x-aisbf-autoselect"), QByteArray("hosted/fast"));
     QVERIFY(reply.header("x-aisbf-autoselect-reason").contains("only eligible route"));
     QCOMPARE(m_selector.requestCount(), selectorBefore);
+}
+
+void TestGatewayAutoselect::imagesNarrowTheChoice()
+{
+    const QJsonArray parts{
+        QJsonObject{{s("type"), s("text")}, {s("text"), s("what is in this picture")}},
+        QJsonObject{
+            {s("type"), s("image_url")},
+            {s("image_url"), QJsonObject{{s("url"), s("data:image/png;base64,iVBORw0K")}}}}};
+    const QJsonObject body{
+        {s("model"), s("autoselect/toolsy")},
+        {s("messages"), QJsonArray{QJsonObject{{s("role"), s("user")}, {s("content"), parts}}}}};
+    const QByteArray bytes = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    const HttpReply reply = httpRequest(m_gateway.port(), "POST", kChat, bytes);
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.header("x-aisbf-autoselect"), QByteArray("hosted/fast"));
+    QVERIFY(reply.header("x-aisbf-autoselect-reason").contains("only eligible route"));
+
+    // Called directly, the model whose capabilities name no vision says so.
+    QJsonObject direct = body;
+    direct.insert(s("model"), s("hosted/chatonly"));
+    const HttpReply refused = httpRequest(m_gateway.port(), "POST", kChat,
+                                          QJsonDocument(direct).toJson(QJsonDocument::Compact));
+    QCOMPARE(refused.status, 400);
+    QVERIFY2(refused.error().value(s("message")).toString().contains(s("no vision")),
+             refused.body.constData());
 }
 
 void TestGatewayAutoselect::unusableRoutesAreSkipped()
