@@ -114,6 +114,17 @@ QString autoselectRequestText(const QJsonObject &body)
                                  kUserMessagesRead, kRequestTextChars);
 }
 
+bool isPrivacySafe(const QString &id, const Resolution &resolution,
+                   const QList<AutoselectOption> &options)
+{
+    for (const AutoselectOption &option : options) {
+        if (option.id == id && option.privacy)
+            return true;
+    }
+    const config::RotationConfig *rotation = rotationOf(resolution);
+    return rotation && flag(rotation->raw, "privacy");
+}
+
 QList<AutoselectOption> autoselectOptions(const config::AutoselectConfig &policy,
                                           const RouteResolver &resolve, const QJsonObject &body,
                                           RequestNeeds &needs)
@@ -164,6 +175,7 @@ AutoselectPlan planAutoselect(const config::AutoselectConfig &policy, const QStr
                                       : plan.classification + QStringLiteral("; ") + note;
         }
     }
+    plan.isPrivate = isPrivate;
     auto allowed = [&](const AutoselectOption &option) {
         return !option.resolution.error && (!isPrivate || option.privacy) &&
                (!isNsfw || option.nsfw);

@@ -48,6 +48,7 @@ struct AutoselectPlan
     QString chosenBy;                ///< why chosen: "only eligible route", "semantic match"…
     qsizetype fallback = -1;         ///< serves when the selection model cannot decide
     QString classification;          ///< "private: …" / "nsfw: …" when the content was flagged
+    bool isPrivate = false;          ///< private content: a selection model must be private too
     std::optional<protocol::OpenAiError> error; ///< no option may take this request
 };
 
@@ -61,6 +62,13 @@ struct AutoselectPlan
  */
 AutoselectPlan planAutoselect(const config::AutoselectConfig &policy, const QString &route,
                               const QList<AutoselectOption> &options, const QJsonObject &body);
+
+/**
+ * Whether the route @p id (resolved as @p resolution) may receive private content: marked
+ * "privacy": true where an option lists it, or its rotation marked so.
+ */
+bool isPrivacySafe(const QString &id, const Resolution &resolution,
+                   const QList<AutoselectOption> &options);
 
 /** The user text the semantic match and the selection model read (the last user messages). */
 QString autoselectRequestText(const QJsonObject &body);

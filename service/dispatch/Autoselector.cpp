@@ -58,15 +58,21 @@ void Autoselector::start()
         dispatchTo(*plan.chosen, plan.chosenBy);
         return;
     }
-    if (canAskSelector()) {
-        askSelector();
+    const QString selector = QStringLiteral("selection_model ") + m_setup.policy.selectionModel;
+    if (!canAskSelector()) {
+        dispatchTo(plan.fallback, m_setup.policy.selectionModel.isEmpty()
+                                      ? QStringLiteral("fallback (no selection_model)")
+                                      : QStringLiteral("fallback (") + selector +
+                                            QStringLiteral(" is not a route that can be called)"));
         return;
     }
-    dispatchTo(plan.fallback, m_setup.policy.selectionModel.isEmpty()
-                                  ? QStringLiteral("fallback (no selection_model)")
-                                  : QStringLiteral("fallback (selection_model ") +
-                                        m_setup.policy.selectionModel +
-                                        QStringLiteral(" is not a route that can be called)"));
+    if (plan.isPrivate && !m_setup.selectorPrivacySafe) {
+        // Asking would send the private text to a route not marked private.
+        dispatchTo(plan.fallback, QStringLiteral("fallback (") + selector +
+                                      QStringLiteral(" is not marked private)"));
+        return;
+    }
+    askSelector();
 }
 
 bool Autoselector::canAskSelector() const

@@ -40,6 +40,9 @@ public:
         AutoselectPlan plan;
         /** The selection_model route; unset or with an error when there is none to ask. */
         std::optional<Resolution> selector;
+        /** The selector may read private content (see isPrivacySafe()); a private request is
+         *  never shown to one that may not. */
+        bool selectorPrivacySafe = false;
     };
 
     Autoselector(Setup setup, http::ClientResponse response, ChatSession::Request request);

@@ -287,6 +287,8 @@ void ChatController::startAutoselect(dispatch::Resolution resolution, const Pars
         setup.selector = resolver(policy.selectionModel);
         if (setup.selector->autoselect)
             setup.selector->error = protocol::OpenAiError{}; // a policy cannot be the selector
+        setup.selectorPrivacySafe =
+            dispatch::isPrivacySafe(policy.selectionModel, *setup.selector, setup.options);
     }
     auto *autoselector =
         new dispatch::Autoselector(std::move(setup), std::move(response), std::move(request));

@@ -60,6 +60,7 @@ private Q_SLOTS:
     void noSelectionModelMeansFallback();
     void privateContentGoesToPrivateRoute();
     void privateContentWithoutPrivateRoute();
+    void privateContentIsNotShownToAPublicSelector();
     void nsfwContentNeedsNsfwRoute();
     void semanticMatchSkipsTheSelectionModel();
     void toolsNarrowTheChoice();
@@ -91,6 +92,8 @@ void TestGatewayAutoselect::initTestCase()
     config.addRotation(s("coding-production"), {rotationEntry(s("private-gpu"), s("coder"))},
                        {{s("privacy"), true}});
     config.addRotation(s("general"), {rotationEntry(s("selector"), s("router"))});
+    config.addRotation(s("private-general"), {rotationEntry(s("selector"), s("router"))},
+                       {{s("privacy"), true}});
 
     const QJsonArray three{candidate("rotation/coding-production", "coding work"),
                            candidate("hosted/fast", "quick answers"),
@@ -105,6 +108,17 @@ void TestGatewayAutoselect::initTestCase()
     config.autoselect.insert(s("guarded"), policy(three, {{s("selection_model"), s("general")},
                                                           {s("classify_privacy"), true},
                                                           {s("fallback"), s("hosted/fast")}}));
+    // Two private routes: choosing between them needs a selection model that may read the text.
+    const QJsonArray twoPrivate{candidate("rotation/coding-production", "coding work"),
+                                candidate("hosted/big", "long documents", {{s("privacy"), true}})};
+    config.autoselect.insert(s("public-selector"),
+                             policy(twoPrivate, {{s("selection_model"), s("general")},
+                                                 {s("classify_privacy"), true},
+                                                 {s("fallback"), s("hosted/big")}}));
+    config.autoselect.insert(s("private-selector"),
+                             policy(twoPrivate, {{s("selection_model"), s("private-general")},
+                                                 {s("classify_privacy"), true},
+                                                 {s("fallback"), s("hosted/big")}}));
     config.autoselect.insert(
         s("leaky"),
         policy(QJsonArray{candidate("hosted/fast", "quick"), candidate("hosted/big", "long")},
@@ -282,6 +296,26 @@ void TestGatewayAutoselect::privateContentWithoutPrivateRoute()
     const HttpReply open = chat("autoselect/leaky", s("what is a monad"));
     QCOMPARE(open.status, 200);
     QCOMPARE(open.header("x-aisbf-autoselect"), QByteArray("hosted/fast"));
+}
+
+void TestGatewayAutoselect::privateContentIsNotShownToAPublicSelector()
+{
+    m_selector.setCompletionText(s("rotation/coding-production"));
+    const QString secret = s("the customer data export is attached");
+    const int selectorBefore = m_selector.requestCount();
+    const HttpReply kept = chat("autoselect/public-selector", secret);
+    QCOMPARE(kept.status, 200);
+    QCOMPARE(kept.header("x-aisbf-autoselect"), QByteArray("hosted/big")); // the fallback
+    QVERIFY2(kept.header("x-aisbf-autoselect-reason").contains("is not marked private"),
+             kept.header("x-aisbf-autoselect-reason").constData());
+    QCOMPARE(m_selector.requestCount(), selectorBefore);
+
+    // A selection model behind a private rotation may read it.
+    const HttpReply asked = chat("autoselect/private-selector", secret);
+    QCOMPARE(asked.status, 200);
+    QCOMPARE(asked.header("x-aisbf-autoselect"), QByteArray("rotation/coding-production"));
+    QCOMPARE(m_selector.requestCount(), selectorBefore + 1);
+    QCOMPARE(userText(m_selector.lastRequest()), secret);
 }
 
 void TestGatewayAutoselect::nsfwContentNeedsNsfwRoute()
