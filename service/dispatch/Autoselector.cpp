@@ -5,7 +5,9 @@
 
 #include <routing/SelectionPrompt.h>
 
+#include <QFutureWatcher>
 #include <QJsonDocument>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace aisbf::dispatch {
 
@@ -13,6 +15,9 @@ namespace {
 
 constexpr double kDefaultSelectionTimeoutS = 10;
 constexpr double kMaxSelectionTimeoutS = 600;
+// Requests up to this size are planned on the loop (at most ~0.2 ms: the privacy check reads
+// ~50 characters a microsecond, BM25 2,000), larger ones on a pool thread.
+constexpr qsizetype kInlinePlanBytes = 4 * 1024;
 
 // Header values are ASCII without control characters; reasons are ours, but carry route ids.
 QByteArray headerSafe(const QString &text)
@@ -48,7 +53,27 @@ Autoselector::~Autoselector()
 
 void Autoselector::start()
 {
-    const AutoselectPlan &plan = m_setup.plan;
+    if (m_request.raw.size() <= kInlinePlanBytes) {
+        decide(planAutoselect(m_setup.policy, m_setup.route, m_setup.options, m_request.object));
+        return;
+    }
+    // Classifying a long conversation takes milliseconds (README, "Autoselect"): not on the
+    // loop that serves every other request. The task gets its own copies; if this request is
+    // gone when it ends, the watcher is gone with it and the plan is dropped.
+    auto *watcher = new QFutureWatcher<AutoselectPlan>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        decide(watcher->result());
+        watcher->deleteLater();
+    });
+    watcher->setFuture(QtConcurrent::run(
+        [policy = m_setup.policy, route = m_setup.route, options = m_setup.options,
+         body = m_request.object] { return planAutoselect(policy, route, options, body); }));
+}
+
+void Autoselector::decide(AutoselectPlan planned)
+{
+    m_plan = std::move(planned);
+    const AutoselectPlan &plan = m_plan;
     if (plan.error) {
         m_response.sendError(*plan.error);
         finish();
@@ -83,7 +108,7 @@ bool Autoselector::canAskSelector() const
 void Autoselector::askSelector()
 {
     QList<routing::SelectionOption> options;
-    for (qsizetype index : std::as_const(m_setup.plan.eligible)) {
+    for (qsizetype index : std::as_const(m_plan.eligible)) {
         const AutoselectOption &option = m_setup.options.at(index);
         options.append({option.id, option.description});
     }
@@ -131,23 +156,23 @@ void Autoselector::selectionAnswered(int status, const QByteArray &body)
     m_selection = nullptr; // it finishes on its own
     const QString selector = QStringLiteral("selection_model ") + m_setup.policy.selectionModel;
     if (status != 200) {
-        dispatchTo(m_setup.plan.fallback, QStringLiteral("fallback (") + selector +
-                                              QStringLiteral(" answered HTTP ") +
-                                              QString::number(status) + u')');
+        dispatchTo(m_plan.fallback, QStringLiteral("fallback (") + selector +
+                                        QStringLiteral(" answered HTTP ") +
+                                        QString::number(status) + u')');
         return;
     }
     QStringList ids;
-    for (qsizetype index : std::as_const(m_setup.plan.eligible))
+    for (qsizetype index : std::as_const(m_plan.eligible))
         ids.append(m_setup.options.at(index).id);
     const std::optional<QString> text = routing::completionText(body);
     const std::optional<qsizetype> picked =
         text ? routing::parseSelection(*text, ids) : std::nullopt;
     if (!picked) {
-        dispatchTo(m_setup.plan.fallback, QStringLiteral("fallback (") + selector +
-                                              QStringLiteral(" named no eligible route)"));
+        dispatchTo(m_plan.fallback, QStringLiteral("fallback (") + selector +
+                                        QStringLiteral(" named no eligible route)"));
         return;
     }
-    dispatchTo(m_setup.plan.eligible.at(*picked), QStringLiteral("chosen by ") + selector);
+    dispatchTo(m_plan.eligible.at(*picked), QStringLiteral("chosen by ") + selector);
 }
 
 void Autoselector::selectionTimedOut()
@@ -155,7 +180,7 @@ void Autoselector::selectionTimedOut()
     if (m_selection)
         m_selection->cancel();
     m_selection = nullptr;
-    dispatchTo(m_setup.plan.fallback,
+    dispatchTo(m_plan.fallback,
                QStringLiteral("fallback (selection_model ") + m_setup.policy.selectionModel +
                    QStringLiteral(" did not answer within %1 ms)").arg(m_deadline.interval()));
 }
@@ -175,8 +200,8 @@ void Autoselector::dispatchTo(qsizetype index, const QString &why)
     resolution.route = m_setup.route;
     m_response.addHeader("X-AISBF-Autoselect", headerSafe(option.id));
     QString reason = why;
-    if (!m_setup.plan.classification.isEmpty())
-        reason += QStringLiteral("; ") + m_setup.plan.classification;
+    if (!m_plan.classification.isEmpty())
+        reason += QStringLiteral("; ") + m_plan.classification;
     m_response.addHeader("X-AISBF-Autoselect-Reason", headerSafe(reason));
     auto *session = new ChatSession(m_setup.services, std::move(m_response), std::move(resolution),
                                     std::move(m_request));

@@ -17,7 +17,8 @@ class AccessLog;
 namespace aisbf::dispatch {
 
 /**
- * One request to an autoselect policy: when the plan has not decided, asks the policy's
+ * One request to an autoselect policy: plans it (planAutoselect(); on a pool thread when the
+ * request is long), then, when the plan has not decided, asks the policy's
  * selection model (a captured, non-streaming chat call with its own access-log line) which
  * eligible route fits, under a deadline ("selection_timeout" seconds, default 10); any failure
  * or an answer naming no eligible route means the fallback. Then hands the client's response to
@@ -37,7 +38,6 @@ public:
         config::AutoselectConfig policy;
         QString route; ///< "autoselect/x" or "user-autoselect/x": logged and counted as such
         QList<AutoselectOption> options;
-        AutoselectPlan plan;
         /** The selection_model route; unset or with an error when there is none to ask. */
         std::optional<Resolution> selector;
         /** The selector may read private content (see isPrivacySafe()); a private request is
@@ -54,6 +54,8 @@ Q_SIGNALS:
     void finished();
 
 private:
+    /** Goes on with @p planned: an error, a route, or the selection model. */
+    void decide(AutoselectPlan planned);
     bool canAskSelector() const;
     void askSelector();
     void selectionAnswered(int status, const QByteArray &body);
@@ -65,6 +67,7 @@ private:
     Setup m_setup;
     http::ClientResponse m_response;
     ChatSession::Request m_request;
+    AutoselectPlan m_plan;
     QPointer<ChatSession> m_selection;
     QTimer m_deadline;
     QList<QMetaObject::Connection> m_clientWatch;

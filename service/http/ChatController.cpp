@@ -282,8 +282,7 @@ void ChatController::startAutoselect(dispatch::Resolution resolution, const Pars
     setup.policy = policy;
     setup.route = resolution.route;
     setup.options = dispatch::autoselectOptions(policy, resolver, parsed.body, needs);
-    setup.plan = dispatch::planAutoselect(policy, resolution.route, setup.options, parsed.body);
-    if (!setup.plan.chosen && !setup.plan.error && !policy.selectionModel.isEmpty()) {
+    if (!policy.selectionModel.isEmpty()) {
         setup.selector = resolver(policy.selectionModel);
         if (setup.selector->autoselect)
             setup.selector->error = protocol::OpenAiError{}; // a policy cannot be the selector

@@ -61,6 +61,7 @@ private Q_SLOTS:
     void privateContentGoesToPrivateRoute();
     void privateContentWithoutPrivateRoute();
     void privateContentIsNotShownToAPublicSelector();
+    void longRequestIsClassifiedToTheEnd();
     void nsfwContentNeedsNsfwRoute();
     void semanticMatchSkipsTheSelectionModel();
     void toolsNarrowTheChoice();
@@ -316,6 +317,23 @@ void TestGatewayAutoselect::privateContentIsNotShownToAPublicSelector()
     QCOMPARE(asked.header("x-aisbf-autoselect"), QByteArray("rotation/coding-production"));
     QCOMPARE(m_selector.requestCount(), selectorBefore + 1);
     QCOMPARE(userText(m_selector.lastRequest()), secret);
+}
+
+void TestGatewayAutoselect::longRequestIsClassifiedToTheEnd()
+{
+    // 64 KiB of ordinary text, then a key: planned on a pool thread (over 4 KiB), and the
+    // whole text is read.
+    QString content;
+    while (content.size() < 64 * 1024)
+        content += s("Refactor the parser so the state lives in one struct. ");
+    content += s("Use key ") + s(kSecret);
+    const int selectorBefore = m_selector.requestCount();
+    const HttpReply reply = chat("autoselect/guarded", content);
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.header("x-aisbf-autoselect"), QByteArray("rotation/coding-production"));
+    QVERIFY(reply.header("x-aisbf-autoselect-reason").contains("private: the request contains"));
+    QCOMPARE(m_selector.requestCount(), selectorBefore);
+    QCOMPARE(userText(m_upstream.lastRequest()), content);
 }
 
 void TestGatewayAutoselect::nsfwContentNeedsNsfwRoute()
