@@ -155,10 +155,10 @@ AutoselectPlan planAutoselect(const config::AutoselectConfig &policy, const QStr
     AutoselectPlan plan;
     bool isPrivate = false;
     bool isNsfw = false;
-    if (flag(policy.raw, "privacy")) {
+    if (policy.privacy) {
         isPrivate = true;
         plan.classification = QStringLiteral("private: the policy treats every request as private");
-    } else if (flag(policy.raw, "classify_privacy")) {
+    } else if (policy.classifyPrivacy) {
         const QString all = routing::messagesText(body.value(QLatin1String("messages")).toArray(),
                                                   false, 0, kClassifiedChars);
         if (const auto reason = routing::privateContentReason(all)) {
@@ -167,7 +167,7 @@ AutoselectPlan planAutoselect(const config::AutoselectConfig &policy, const QStr
         }
     }
     const QString requestText = autoselectRequestText(body);
-    if (flag(policy.raw, "classify_nsfw")) {
+    if (policy.classifyNsfw) {
         if (const auto reason = routing::nsfwContentReason(requestText)) {
             isNsfw = true;
             const QString note = QStringLiteral("nsfw: ") + *reason;
@@ -208,7 +208,7 @@ AutoselectPlan planAutoselect(const config::AutoselectConfig &policy, const QStr
         plan.chosenBy = QStringLiteral("only eligible route");
         return plan;
     }
-    if (flag(policy.raw, "classify_semantic")) {
+    if (policy.classifySemantic) {
         QStringList descriptions;
         for (qsizetype index : std::as_const(plan.eligible))
             descriptions.append(options.at(index).description);

@@ -13,8 +13,8 @@ namespace aisbf::dispatch {
 
 namespace {
 
-constexpr double kDefaultSelectionTimeoutS = 10;
-constexpr double kMaxSelectionTimeoutS = 600;
+constexpr int kDefaultSelectionTimeoutMs = 10'000;
+constexpr int kMaxSelectionTimeoutMs = 600'000;
 // Requests up to this size are planned on the loop (at most ~0.2 ms: the privacy check reads
 // ~50 characters a microsecond, BM25 2,000), larger ones on a pool thread.
 constexpr qsizetype kInlinePlanBytes = 4 * 1024;
@@ -112,10 +112,9 @@ void Autoselector::askSelector()
         const AutoselectOption &option = m_setup.options.at(index);
         options.append({option.id, option.description});
     }
-    const QJsonValue customPrompt = m_setup.policy.raw.value(QLatin1String("selection_prompt"));
-    const QString prompt = customPrompt.isString() && !customPrompt.toString().trimmed().isEmpty()
-                               ? customPrompt.toString()
-                               : routing::defaultSelectionPrompt();
+    const QString prompt = m_setup.policy.selectionPrompt.trimmed().isEmpty()
+                               ? routing::defaultSelectionPrompt()
+                               : m_setup.policy.selectionPrompt;
     ChatSession::Request request;
     request.model = m_setup.policy.selectionModel;
     request.raw = routing::selectionRequest(request.model, prompt, options,
@@ -139,11 +138,9 @@ void Autoselector::askSelector()
         },
         m_setup.log, std::move(record));
 
-    const double configured =
-        m_setup.policy.raw.value(QLatin1String("selection_timeout")).toDouble(0);
-    const double timeoutS =
-        configured > 0 ? std::min(configured, kMaxSelectionTimeoutS) : kDefaultSelectionTimeoutS;
-    m_deadline.start(int(timeoutS * 1000));
+    m_deadline.start(
+        std::min(m_setup.policy.selectionTimeoutMs.value_or(kDefaultSelectionTimeoutMs),
+                 kMaxSelectionTimeoutMs));
     auto *session = new ChatSession(m_setup.services, std::move(capture), *m_setup.selector,
                                     std::move(request));
     m_selection = session;

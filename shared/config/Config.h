@@ -94,6 +94,13 @@ struct AutoselectConfig
     QString fallback;
     QStringList capabilities;
     QList<AutoselectCandidate> candidates; ///< "available_models"
+    bool privacy = false;                  ///< every request counts as private
+    bool nsfw = false;                     ///< kept, not acted on (the original's flag)
+    bool classifyPrivacy = false;          ///< look for secrets and personal data
+    bool classifyNsfw = false;             ///< look for explicit sexual terms
+    bool classifySemantic = false;         ///< match the request against the descriptions (BM25)
+    std::optional<int> selectionTimeoutMs; ///< "selection_timeout", seconds in the file
+    QString selectionPrompt; ///< replaces the built-in instructions; "{routes}" marks the list
     QJsonObject raw;
 };
 

@@ -348,6 +348,18 @@ QHash<QString, AutoselectConfig> parseAutoselects(const QJsonObject &doc, Source
                                .value_or(QString());
         a.fallback = r.string(o, k("fallback"), child(path, k("fallback"))).value_or(QString());
         a.capabilities = r.stringList(o, k("capabilities"), child(path, k("capabilities")));
+        const auto flag = [&](const char *key) {
+            return r.boolean(o, k(key), child(path, k(key))).value_or(false);
+        };
+        a.privacy = flag("privacy");
+        a.nsfw = flag("nsfw");
+        a.classifyPrivacy = flag("classify_privacy");
+        a.classifyNsfw = flag("classify_nsfw");
+        a.classifySemantic = flag("classify_semantic");
+        a.selectionTimeoutMs =
+            r.timeoutMs(o, k("selection_timeout"), child(path, k("selection_timeout")));
+        a.selectionPrompt = r.string(o, k("selection_prompt"), child(path, k("selection_prompt")))
+                                .value_or(QString());
         const QString listPath = child(path, k("available_models"));
         const auto list = r.array(o, k("available_models"), listPath,
                                   QStringLiteral("[{\"model_id\": \"rotation/coding\", "

@@ -60,8 +60,13 @@ QByteArray selectionRequest(const QString &selectorModel, const QString &promptT
     return QJsonDocument(body).toJson(QJsonDocument::Compact);
 }
 
-std::optional<qsizetype> parseSelection(const QString &answer, const QStringList &ids)
+std::optional<qsizetype> parseSelection(const QString &reply, const QStringList &ids)
 {
+    // A reasoning model may think aloud first and name other routes there: read what follows.
+    static const QRegularExpression thinking(QStringLiteral(R"(<think>.*?</think>)"),
+                                             QRegularExpression::DotMatchesEverythingOption);
+    QString answer = reply;
+    answer.remove(thinking);
     QString whole = answer.trimmed();
     static const QRegularExpression wrapping(QStringLiteral(R"(^[`"'*\s]+|[`"'*.\s]+$)"));
     whole.remove(wrapping);

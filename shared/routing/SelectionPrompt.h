@@ -32,12 +32,13 @@ QByteArray selectionRequest(const QString &selectorModel, const QString &promptT
                             const QList<SelectionOption> &options, const QString &requestText);
 
 /**
- * Which of @p ids the selection model's answer names: the whole answer (trimmed, quotes and
+ * Which of @p ids the selection model's answer names (a <think>…</think> part left out): the
+ * whole answer (trimmed, quotes and
  * backticks dropped), else the id that appears first in it (the longest when two start at the
  * same place), else a leading list number ("2" or "2." names the second). Nothing when the
  * answer names none.
  */
-std::optional<qsizetype> parseSelection(const QString &answer, const QStringList &ids);
+std::optional<qsizetype> parseSelection(const QString &reply, const QStringList &ids);
 
 /** choices[0].message.content of an OpenAI chat completion body, or nothing. */
 std::optional<QString> completionText(const QByteArray &body);

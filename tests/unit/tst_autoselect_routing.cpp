@@ -233,6 +233,8 @@ void TestAutoselectRouting::parseSelection_data()
     QTest::addRow("tagged") << s("<aisbf_model_selection>rotation/coding</aisbf_model_selection>")
                             << 0;
     QTest::addRow("list number") << s("2. because") << 1;
+    QTest::addRow("after thinking")
+        << s("<think>rotation/coding is tempting, but p/m is cheaper</think>\np/m") << 2;
     QTest::addRow("number out of range") << s("7") << -1;
     QTest::addRow("nothing") << s("I cannot decide") << -1;
     QTest::addRow("empty") << QString() << -1;
