@@ -194,6 +194,7 @@ void Autoselector::dispatchTo(qsizetype index, const QString &why)
     }
     const AutoselectOption &option = m_setup.options.at(index);
     Resolution resolution = option.resolution;
+    m_response.record().via = resolution.route; // counted for that route as well
     resolution.route = m_setup.route;
     m_response.addHeader("X-AISBF-Autoselect", headerSafe(option.id));
     QString reason = why;

@@ -73,6 +73,10 @@ void AccessLog::write(const AccessRecord &record)
     m_buffer += record.path;
     m_buffer += " route=";
     appendField(m_buffer, record.route);
+    if (!record.via.isEmpty()) { // the route an autoselect chose
+        m_buffer += " via=";
+        appendField(m_buffer, record.via);
+    }
     m_buffer += " provider=";
     appendField(m_buffer, record.provider);
     m_buffer += " model=";

@@ -31,6 +31,7 @@ struct AccessRecord
     QByteArray path;
     QByteArray requestId;
     QString route;    ///< e.g. "rotation/coding", "provider/model"
+    QString via;      ///< the route an autoselect chose ("rotation/coding"), else empty
     QString provider; ///< the provider that served (or last tried)
     QString model;
     int status = 0;

@@ -71,6 +71,8 @@ void LiveState::requestFinished(const http::AccessRecord &record)
     m_requests.add(now);
     if (!record.route.isEmpty())
         counter(m_byRoute, record.route).add(now);
+    if (!record.via.isEmpty()) // an autoselect's request is traffic of the route it chose too
+        counter(m_byRoute, record.via).add(now);
     if (!record.provider.isEmpty()) {
         counter(m_byProvider, record.provider).add(now);
         counter(m_byModel, record.provider + u'/' + record.model).add(now);

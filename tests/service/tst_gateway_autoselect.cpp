@@ -8,6 +8,8 @@
 
 #include <MockUpstream.h>
 
+#include <live/LiveState.h>
+
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -69,6 +71,7 @@ private Q_SLOTS:
     void unusableRoutesAreSkipped();
     void nothingUsable();
     void streamsThroughTheChosenRoute();
+    void chosenRouteCountsInTheLiveState();
     void modelNamesOnEveryPath_data();
     void modelNamesOnEveryPath();
 
@@ -437,6 +440,21 @@ void TestGatewayAutoselect::streamsThroughTheChosenRoute()
     QCOMPARE(reply.events.last().data, QByteArray("[DONE]"));
     // The selection call itself was not streamed.
     QCOMPARE(m_selector.lastRequest().json().value(s("stream")).toBool(true), false);
+}
+
+void TestGatewayAutoselect::chosenRouteCountsInTheLiveState()
+{
+    // "no-selector" falls back to hosted/big; its traffic is the policy's and that route's.
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(chat("autoselect/no-selector").status, 200);
+    const QJsonObject state = m_gateway->liveState()->stateJson(m_gateway->routes()->config());
+    QHash<QString, double> rates;
+    for (const QJsonValue &route : state.value(s("top_routes")).toArray())
+        rates.insert(route.toObject().value(s("route")).toString(),
+                     route.toObject().value(s("requests_per_s")).toDouble());
+    QVERIFY2(rates.value(s("autoselect/no-selector")) > 0,
+             QJsonDocument(state).toJson().constData());
+    QVERIFY(rates.value(s("hosted/big")) > 0);
 }
 
 void TestGatewayAutoselect::modelNamesOnEveryPath_data()
