@@ -95,6 +95,7 @@ RouteTable::RouteTable(config::ConfigSnapshot config, const QString &cooldownKey
         m_routeNames.append(QStringLiteral("autoselect/") + id);
         models.append(modelEntry(QStringLiteral("autoselect/") + id, QStringLiteral("aisbf")));
     }
+    m_modelEntries = models;
     m_modelsJson = listJson(models);
 }
 

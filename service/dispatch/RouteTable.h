@@ -82,6 +82,8 @@ public:
 
     Resolution resolve(Scope scope, const QString &scopeId, const QString &model) const;
     const QByteArray &modelsJson() const { return m_modelsJson; }
+    /** The entries of modelsJson(), for lists that add to them (discovered models, a user's). */
+    const QJsonArray &modelEntries() const { return m_modelEntries; }
     /** /api/{provider}/models, or an empty array when the provider is unknown. */
     QByteArray providerModelsJson(const QString &providerId) const;
     const config::ConfigSet &config() const { return *m_config; }
@@ -107,6 +109,7 @@ private:
     QHash<QString, std::shared_ptr<const Candidate>> m_providerModels;
     QHash<QString, QList<std::shared_ptr<const Candidate>>> m_rotations;
     QHash<QString, QString> m_rotationAliases; ///< model_name -> rotation id
+    QJsonArray m_modelEntries;
     QByteArray m_modelsJson;
     QStringList m_routeNames;
 };

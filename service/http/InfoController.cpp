@@ -42,10 +42,7 @@ void InfoController::health(ClientResponse &&response)
 QJsonArray InfoController::routeList()
 {
     const auto routes = m_gateway.routes();
-    QJsonArray data = QJsonDocument::fromJson(routes->modelsJson())
-                          .object()
-                          .value(QLatin1String("data"))
-                          .toArray();
+    QJsonArray data = routes->modelEntries();
     for (const QString &id : routes->discoveredProviders()) {
         for (const QString &model : m_gateway.modelDiscovery()->cached(id))
             data.append(dispatch::modelEntry(id + u'/' + model, id));
