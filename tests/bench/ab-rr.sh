@@ -66,10 +66,8 @@ done
 RESULTS=$WORK/results
 for round in $(seq "$ROUNDS"); do
     for name in "${NAMES[@]}"; do
-        "$LOADGEN" --mode rr --url "${URL[$name]}" --body-file "$WORK/body.json" --concurrency 1 \
-            --duration "$RR_SECONDS" --warmup 1 |
-            python3 -c 'import json,sys; d=json.load(sys.stdin); print(sys.argv[1], sys.argv[2], d["p50_us"], d["p90_us"], d["p99_us"], d["errors"])' \
-                "$round" "$name" | tee -a "$RESULTS"
+        rr_row "$LOADGEN" "$round" "$name" "${URL[$name]}" "$WORK/body.json" "$RR_SECONDS" |
+            tee -a "$RESULTS"
     done
 done
 python3 - "$RESULTS" <<'PY'

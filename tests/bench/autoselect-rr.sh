@@ -58,17 +58,15 @@ done
 RESULTS=$WORK/results
 for round in $(seq "$ROUNDS"); do
     for name in rotation/r autoselect/one autoselect/semantic; do
-        "$LOADGEN" --mode rr --url "$URL" --body-file "$WORK/${name//\//_}.json" --concurrency 1 \
-            --duration "$RR_SECONDS" --warmup 1 |
-            python3 -c 'import json,sys; d=json.load(sys.stdin); print(sys.argv[1], sys.argv[2], d["p50_us"], d["p99_us"], d["errors"])' \
-                "$round" "$name" | tee -a "$RESULTS"
+        rr_row "$LOADGEN" "$round" "$name" "$URL" "$WORK/${name//\//_}.json" "$RR_SECONDS" |
+            tee -a "$RESULTS"
     done
 done
 python3 - "$RESULTS" <<'PY'
 import collections, statistics, sys
 rows = collections.defaultdict(list)
 for line in open(sys.argv[1]):
-    _round, name, p50, p99, errors = line.split()
+    _round, name, p50, _p90, p99, errors = line.split()
     rows[name].append((int(p50), int(p99), int(errors)))
 print("\nmedians over rounds (µs):")
 base = statistics.median(v[0] for v in rows["rotation/r"])

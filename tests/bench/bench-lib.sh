@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Shared by ab-rr.sh and trace-rr.sh (sourced): a free port, the mock upstream, and the config of
-# a gateway in front of it.
+# Shared by ab-rr.sh, trace-rr.sh and autoselect-rr.sh (sourced): a free port, the mock upstream,
+# the config of a gateway in front of it, and one measured rr round.
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -27,4 +27,12 @@ JSON
 JSON
     echo '{"rotations":{}}' >"$1/rotations.json"
     echo '{}' >"$1/autoselect.json"
+}
+
+# rr_row LOADGEN ROUND NAME URL BODY_FILE SECONDS: one request/response run at concurrency 1
+# (1 s warm-up), printed as "ROUND NAME p50 p90 p99 errors" (microseconds).
+rr_row() {
+    "$1" --mode rr --url "$4" --body-file "$5" --concurrency 1 --duration "$6" --warmup 1 |
+        python3 -c 'import json,sys; d=json.load(sys.stdin); print(sys.argv[1], sys.argv[2], d["p50_us"], d["p90_us"], d["p99_us"], d["errors"])' \
+            "$2" "$3"
 }
