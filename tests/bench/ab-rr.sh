@@ -17,19 +17,11 @@ BUILD_DIR=${BUILD_DIR:-./build-release}
 RR_SECONDS=${RR_SECONDS:-3}
 LOADGEN=$BUILD_DIR/tests/bench/aisbf-loadgen
 MOCK=$BUILD_DIR/tests/support/aisbf-mock-upstream
-WORK=$(mktemp -d /tmp/aisbf-ab.XXXXXX)
-PIDS=()
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-
 # shellcheck source=bench-lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
+bench_workdir ab
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
 wait_port() { # wait_port PORT
     local i
     for i in $(seq 100); do

@@ -15,18 +15,10 @@ RR_SECONDS=${RR_SECONDS:-3}
 LOADGEN=$BUILD_DIR/tests/bench/aisbf-loadgen
 MOCK=$BUILD_DIR/tests/support/aisbf-mock-upstream
 GATEWAY=$BUILD_DIR/service/aisbf-gateway
-WORK=$(mktemp -d /tmp/aisbf-autoselect.XXXXXX)
-PIDS=()
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
 # shellcheck source=bench-lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
+bench_workdir autoselect
+
 
 start_mock "$MOCK" "$WORK"
 PIDS+=("$MOCK_PID")

@@ -36,3 +36,18 @@ rr_row() {
         python3 -c 'import json,sys; d=json.load(sys.stdin); print(sys.argv[1], sys.argv[2], d["p50_us"], d["p90_us"], d["p99_us"], d["errors"])' \
             "$2" "$3"
 }
+
+# bench_workdir NAME: a fresh temp directory in WORK and an empty PIDS; on exit the processes in
+# PIDS are killed and WORK is removed (kept, and said so, when KEEP_WORK is set).
+bench_workdir() {
+    WORK=$(mktemp -d "/tmp/aisbf-$1.XXXXXX")
+    PIDS=()
+    trap bench_cleanup EXIT
+}
+
+bench_cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    if [[ -n ${KEEP_WORK:-} ]]; then echo "work files kept in $WORK" >&2; else rm -rf "$WORK"; fi
+}

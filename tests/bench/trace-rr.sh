@@ -21,18 +21,9 @@ MOCK=$BUILD_DIR/tests/support/aisbf-mock-upstream
 for tool in "$GATEWAY" "$LOADGEN" "$MOCK"; do
     [[ -x $tool ]] || { echo "missing $tool (build the tree first)" >&2; exit 2; }
 done
-WORK=$(mktemp -d /tmp/aisbf-trace.XXXXXX)
-PIDS=()
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    if [[ -n ${KEEP_WORK:-} ]]; then echo "traces kept in $WORK" >&2; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-
 # shellcheck source=bench-lib.sh
 source "$HERE/bench-lib.sh"
+bench_workdir trace
 start_mock "$MOCK" "$WORK"
 PIDS+=("$MOCK_PID")
 PORT=$(free_port)
