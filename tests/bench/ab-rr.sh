@@ -62,14 +62,4 @@ for round in $(seq "$ROUNDS"); do
             tee -a "$RESULTS"
     done
 done
-python3 - "$RESULTS" <<'PY'
-import collections, statistics, sys
-rows = collections.defaultdict(list)
-for line in open(sys.argv[1]):
-    _round, name, p50, _p90, p99, _errors = line.split()
-    rows[name].append((int(p50), int(p99)))
-print("\nmedians over rounds (µs):")
-for name, values in rows.items():
-    print(f"  {name}: p50 {statistics.median(v[0] for v in values):.0f}  "
-          f"p99 {statistics.median(v[1] for v in values):.0f}")
-PY
+python3 "$(dirname "${BASH_SOURCE[0]}")/rr-medians.py" "$RESULTS"

@@ -54,18 +54,6 @@ for round in $(seq "$ROUNDS"); do
             tee -a "$RESULTS"
     done
 done
-python3 - "$RESULTS" <<'PY'
-import collections, statistics, sys
-rows = collections.defaultdict(list)
-for line in open(sys.argv[1]):
-    _round, name, p50, _p90, p99, errors = line.split()
-    rows[name].append((int(p50), int(p99), int(errors)))
-print("\nmedians over rounds (µs):")
-base = statistics.median(v[0] for v in rows["rotation/r"])
-for name, values in rows.items():
-    p50 = statistics.median(v[0] for v in values)
-    print(f"  {name}: p50 {p50:.0f} (+{p50 - base:.0f})  "
-          f"p99 {statistics.median(v[1] for v in values):.0f}  errors {sum(v[2] for v in values)}")
-PY
+python3 "$(dirname "${BASH_SOURCE[0]}")/rr-medians.py" "$RESULTS"
 echo
 "$BUILD_DIR/tests/bench/aisbf-autoselect-bench"
