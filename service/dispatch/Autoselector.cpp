@@ -16,7 +16,7 @@ namespace {
 constexpr int kDefaultSelectionTimeoutMs = 10'000;
 constexpr int kMaxSelectionTimeoutMs = 600'000;
 // Requests up to this size are planned on the loop (at most ~0.2 ms: the privacy check reads
-// ~50 characters a microsecond, BM25 2,000), larger ones on a pool thread.
+// ~50 characters a microsecond, BM25 reads at most 2,000), larger ones on a pool thread.
 constexpr qsizetype kInlinePlanBytes = 4 * 1024;
 
 // Header values are ASCII without control characters; reasons are ours, but carry route ids.

@@ -285,7 +285,8 @@ void ChatController::startAutoselect(dispatch::Resolution resolution, const Pars
     if (!policy.selectionModel.isEmpty()) {
         setup.selector = resolver(policy.selectionModel);
         if (setup.selector->autoselect)
-            setup.selector->error = protocol::OpenAiError{}; // a policy cannot be the selector
+            setup.selector->error = error(
+                503, QStringLiteral("a policy cannot be a selection model"), "autoselect_nested");
         setup.selectorPrivacySafe =
             dispatch::isPrivacySafe(policy.selectionModel, *setup.selector, setup.options);
     }
